@@ -1,0 +1,174 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { Logger } from '../ports';
+import { AnthropicStreamEnded, ModelError, toModelError } from './modelError';
+
+export interface ModelRequest {
+  model: string;
+  system: string;
+  messages: MessageParam[];
+  maxTokens: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+/** A content block as it stood when the stream ended. */
+export type StreamedBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'other'; blockType: string };
+
+export interface StreamResult {
+  blocks: StreamedBlock[];
+  stopReason: string | null;
+  usage: Usage;
+  messageId: string;
+}
+
+/** Called as the stream arrives, so the UI can show text before the message is complete. */
+export interface StreamListener {
+  onText?(delta: string): void;
+  onToolUseStart?(id: string, name: string): void;
+}
+
+export interface ModelClientOptions {
+  apiKey: string;
+  baseUrl?: string;
+  /** The SDK's own retries for 408/409/429/5xx, honouring retry-after. */
+  maxRetries?: number;
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * One streamed Messages API call through the official SDK. Reads the raw event stream itself so it
+ * can tell a complete message (ended by `message_stop`) from a connection that closed early, and so
+ * tool-use blocks are seen the moment they start.
+ */
+export async function streamMessage(
+  options: ModelClientOptions,
+  request: ModelRequest,
+  signal: AbortSignal,
+  listener: StreamListener = {},
+): Promise<StreamResult> {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    authToken: null, // never pick up ANTHROPIC_AUTH_TOKEN behind the user's back
+    baseURL: options.baseUrl,
+    maxRetries: options.maxRetries ?? 2,
+    timeout: options.timeoutMs ?? 10 * 60_000,
+    logLevel: 'warn',
+    logger: options.logger && sdkLogger(options.logger),
+  });
+  const blocks: Array<StreamedBlock & { json?: string }> = [];
+  const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+  let stopReason: string | null = null;
+  let messageId = '';
+  let stopped = false;
+  try {
+    const stream = await client.messages.create(
+      {
+        model: request.model,
+        system: request.system,
+        messages: request.messages,
+        max_tokens: request.maxTokens,
+        stream: true,
+      },
+      { signal },
+    );
+    for await (const event of stream as AsyncIterable<RawMessageStreamEvent>) {
+      switch (event.type) {
+        case 'message_start':
+          messageId = event.message.id;
+          addUsage(usage, event.message.usage);
+          break;
+        case 'content_block_start': {
+          const b = event.content_block;
+          if (b.type === 'text') blocks[event.index] = { type: 'text', text: b.text };
+          else if (b.type === 'tool_use') {
+            blocks[event.index] = { type: 'tool_use', id: b.id, name: b.name, input: {}, json: '' };
+            listener.onToolUseStart?.(b.id, b.name);
+          } else blocks[event.index] = { type: 'other', blockType: b.type };
+          if (b.type === 'text' && b.text) listener.onText?.(b.text);
+          break;
+        }
+        case 'content_block_delta': {
+          const block = blocks[event.index];
+          if (event.delta.type === 'text_delta' && block?.type === 'text') {
+            block.text += event.delta.text;
+            listener.onText?.(event.delta.text);
+          } else if (event.delta.type === 'input_json_delta' && block?.type === 'tool_use') {
+            block.json += event.delta.partial_json;
+          }
+          break;
+        }
+        case 'content_block_stop': {
+          const block = blocks[event.index];
+          if (block?.type === 'tool_use') block.input = parseToolInput(block.json ?? '');
+          break;
+        }
+        case 'message_delta':
+          stopReason = event.delta.stop_reason ?? stopReason;
+          addUsage(usage, event.usage);
+          break;
+        case 'message_stop':
+          stopped = true;
+          break;
+      }
+    }
+    if (signal.aborted) throw new ModelError('aborted');
+    if (!stopped) throw new AnthropicStreamEnded();
+  } catch (err) {
+    throw toModelError(err, signal);
+  }
+  return { blocks: blocks.filter(Boolean).map(({ json: _json, ...b }) => b as StreamedBlock), stopReason, usage, messageId };
+}
+
+/** Parses a tool call's streamed JSON; an unparseable input is kept as text for the tool to reject. */
+function parseToolInput(json: string): unknown {
+  if (json.trim() === '') return {};
+  try {
+    return JSON.parse(json);
+  } catch {
+    return { __unparsed: json };
+  }
+}
+
+type UsageLike = {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+};
+
+/** message_start carries the input side; message_delta carries cumulative output counts. */
+function addUsage(into: Usage, u: UsageLike | null | undefined): void {
+  if (!u) return;
+  if (u.input_tokens) into.inputTokens = u.input_tokens;
+  if (u.output_tokens) into.outputTokens = u.output_tokens;
+  if (u.cache_creation_input_tokens) into.cacheCreationInputTokens = u.cache_creation_input_tokens;
+  if (u.cache_read_input_tokens) into.cacheReadInputTokens = u.cache_read_input_tokens;
+}
+
+function sdkLogger(log: Logger) {
+  const fmt = (msg: string, args: unknown[]) => [msg, ...args.map((a) => (typeof a === 'string' ? a : safeJson(a)))].join(' ');
+  return {
+    error: (msg: string, ...args: unknown[]) => log.error(`[sdk] ${fmt(msg, args)}`),
+    warn: (msg: string, ...args: unknown[]) => log.warn(`[sdk] ${fmt(msg, args)}`),
+    info: (msg: string, ...args: unknown[]) => log.info(`[sdk] ${fmt(msg, args)}`),
+    debug: (msg: string, ...args: unknown[]) => log.debug(`[sdk] ${fmt(msg, args)}`),
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v, (k, val) => (/api[-_]?key|authorization/i.test(k) ? '[redacted]' : val));
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  OverloadedError,
+  PermissionDeniedError,
+  RateLimitError,
+} from '@anthropic-ai/sdk';
+
+/** Why a model call failed, as something the UI can branch on and a test can assert. */
+export type ModelErrorReason =
+  | 'no_api_key'
+  | 'auth'
+  | 'permission'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'prompt_too_long'
+  | 'model_not_found'
+  | 'bad_request'
+  | 'aborted';
+
+/** What the user can do about it; the panel turns it into a button. */
+export type ModelErrorAction = 'setApiKey' | 'retry' | 'openSettings' | 'newConversation';
+
+const USER_TEXT: Record<ModelErrorReason, { text: string; action?: ModelErrorAction }> = {
+  no_api_key: {
+    text: 'No Anthropic API key is set. Set one with "Reverie: Set API Key", or start VS Code with ANTHROPIC_API_KEY in its environment.',
+    action: 'setApiKey',
+  },
+  auth: { text: 'The API key was rejected (401). Check that it is correct and active, then set it again.', action: 'setApiKey' },
+  permission: { text: 'This API key is not allowed to use this model or endpoint (403).', action: 'openSettings' },
+  rate_limit: { text: 'Rate limited by the API (429). Wait a moment, then retry.', action: 'retry' },
+  overloaded: { text: 'The API is overloaded right now (529). Retry in a little while.', action: 'retry' },
+  server: { text: 'The API had an internal error. Retry; if it keeps happening, check the service status.', action: 'retry' },
+  network: { text: 'Could not reach the API: the connection failed or dropped. Check your network or the base URL setting, then retry.', action: 'retry' },
+  timeout: { text: 'The request to the API timed out. Retry.', action: 'retry' },
+  prompt_too_long: { text: 'The conversation is too long for the model\'s context window. Start a new conversation.', action: 'newConversation' },
+  model_not_found: { text: 'The model was not found. Check the "reverie.model" setting.', action: 'openSettings' },
+  bad_request: { text: 'The API rejected the request as invalid.', action: 'openSettings' },
+  aborted: { text: 'Stopped.' },
+};
+
+/** A failed model call, classified. `message` is safe to show; `detail` goes to the log only. */
+export class ModelError extends Error {
+  readonly action: ModelErrorAction | undefined;
+
+  constructor(
+    readonly reason: ModelErrorReason,
+    readonly detail = '',
+    readonly status?: number,
+  ) {
+    super(USER_TEXT[reason].text);
+    this.name = 'ModelError';
+    this.action = USER_TEXT[reason].action;
+  }
+
+  get retryable(): boolean {
+    return this.action === 'retry';
+  }
+}
+
+/** Classifies anything a model call threw, branching on the SDK's error classes, not on message text. */
+export function toModelError(err: unknown, signal?: AbortSignal): ModelError {
+  if (err instanceof ModelError) return err;
+  if (signal?.aborted || err instanceof APIUserAbortError || isAbortError(err)) {
+    return new ModelError('aborted');
+  }
+  if (err instanceof APIConnectionTimeoutError) return new ModelError('timeout', err.message);
+  if (err instanceof APIConnectionError) return new ModelError('network', describeCause(err));
+  if (err instanceof AuthenticationError) return new ModelError('auth', apiDetail(err), 401);
+  if (err instanceof PermissionDeniedError) return new ModelError('permission', apiDetail(err), 403);
+  if (err instanceof RateLimitError) return new ModelError('rate_limit', apiDetail(err), 429);
+  if (err instanceof OverloadedError) return new ModelError('overloaded', apiDetail(err), 529);
+  if (err instanceof NotFoundError) return new ModelError('model_not_found', apiDetail(err), 404);
+  if (err instanceof BadRequestError) {
+    // The API names this case only in its message; the SDK offers no class or code for it.
+    const tooLong = /prompt is too long|exceed.*context/i.test(err.apiMessage ?? '');
+    return new ModelError(tooLong ? 'prompt_too_long' : 'bad_request', apiDetail(err), 400);
+  }
+  if (err instanceof APIError) {
+    if (err.type === 'overloaded_error') return new ModelError('overloaded', apiDetail(err), err.status);
+    if (err.status !== undefined && err.status >= 500) return new ModelError('server', apiDetail(err), err.status);
+    if (err.status === undefined) return new ModelError('network', describeCause(err));
+    return new ModelError('bad_request', apiDetail(err), err.status);
+  }
+  // Errors thrown while a stream is read (socket reset, premature close) are not APIErrors.
+  if (err instanceof Error && isNetworkFailure(err)) return new ModelError('network', describeCause(err));
+  throw err; // anything else is a bug in Reverie, not a model failure
+}
+
+function apiDetail(err: APIError): string {
+  const id = err.requestID ? ` (request ${err.requestID})` : '';
+  return `${err.status ?? ''} ${err.type ?? ''}: ${err.apiMessage ?? err.message}${id}`.trim();
+}
+
+function describeCause(err: Error): string {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+}
+
+function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+function isNetworkFailure(err: Error): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (e.name === 'TypeError' && /terminated|fetch failed|network/i.test(e.message)) return true;
+    if (e instanceof AnthropicStreamEnded) return true;
+  }
+  return false;
+}
+
+/** Thrown when a stream ends without `message_stop`: the connection closed early. */
+export class AnthropicStreamEnded extends Error {
+  constructor() {
+    super('the response stream ended before the message was complete');
+    this.name = 'AnthropicStreamEnded';
+  }
+}

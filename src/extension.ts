@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { Conversation } from './core/session/conversation';
+import { ChatController } from './host/chatController';
+import { ChatViewProvider } from './host/chatViewProvider';
+import { MemoryTreeProvider } from './host/memoryTreeProvider';
+import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
+import { outputLogger } from './host/outputLog';
+
+/** What activate() returns: a small surface for other extensions and for the integration tests. */
+export interface ReverieApi {
+  readonly chat: ChatController;
+  readonly chatView: ChatViewProvider;
+  readonly memoryTree: MemoryTreeProvider;
+}
+
+/** The composition root: build the adapters, wire the core, register everything VS Code shows. */
+export function activate(context: vscode.ExtensionContext): ReverieApi {
+  const sub = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+
+  // 1. Adapters for the core's ports.
+  const channel = sub(vscode.window.createOutputChannel('Reverie', { log: true }));
+  const log = outputLogger(channel);
+  const access = sub(new VsCodeModelAccess(context.secrets));
+
+  // 2. The core, and the controller that connects it to the panel.
+  const conversation = new Conversation(access, log);
+  const chat = new ChatController(conversation, {
+    hasApiKey: () => access.hasApiKey(),
+    model: () => access.model(),
+    setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
+    openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
+  }, log);
+  sub(access.onDidChange(() => void chat.refreshAuth()));
+
+  // 3. Views.
+  const chatView = sub(new ChatViewProvider(context.extensionUri, chat));
+  sub(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView));
+  const memoryTree = sub(new MemoryTreeProvider());
+  sub(vscode.window.createTreeView(MemoryTreeProvider.viewId, { treeDataProvider: memoryTree, showCollapseAll: true }));
+
+  // 4. Commands (titles and icons are declared in package.json).
+  const command = (id: string, run: (...args: any[]) => unknown) => sub(vscode.commands.registerCommand(id, run));
+  command('reverie.setApiKey', () => promptForApiKey(access));
+  command('reverie.clearApiKey', async () => {
+    await access.deleteApiKey();
+    void vscode.window.showInformationMessage('Reverie: stored API key removed.');
+  });
+  command('reverie.newConversation', () => chat.newConversation());
+  command('reverie.stop', () => chat.stop());
+  command('reverie.focusChat', () => chatView.reveal());
+  command('reverie.showLog', () => channel.show());
+
+  log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
+  return { chat, chatView, memoryTree };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,75 @@
+/**
+ * The one protocol between the extension host and the chat webview. Both sides validate what
+ * they receive with these schemas; the dispatch maps are typed over the unions, so a message
+ * that is added here but not handled fails to compile.
+ */
+import { z } from 'zod';
+
+export const errorReason = z.enum([
+  'no_api_key', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
+  'prompt_too_long', 'model_not_found', 'bad_request', 'aborted', 'busy', 'internal',
+]);
+export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);
+
+const transcriptEntry = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), id: z.string(), text: z.string() }),
+  z.object({
+    role: z.literal('assistant'),
+    id: z.string(),
+    text: z.string(),
+    status: z.enum(['streaming', 'done', 'stopped', 'error']),
+  }),
+  z.object({ role: z.literal('error'), id: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
+]);
+export type TranscriptEntry = z.infer<typeof transcriptEntry>;
+
+export const hostToWebview = z.discriminatedUnion('type', [
+  /** Everything needed to draw the panel from scratch: sent when the webview (re)loads. */
+  z.object({
+    type: z.literal('snapshot'),
+    hasApiKey: z.boolean(),
+    model: z.string(),
+    busy: z.boolean(),
+    entries: z.array(transcriptEntry),
+  }),
+  z.object({ type: z.literal('auth'), hasApiKey: z.boolean() }),
+  z.object({ type: z.literal('turnStarted'), turnId: z.string(), userEntryId: z.string(), assistantEntryId: z.string(), text: z.string(), retry: z.boolean() }),
+  /** A piece of streamed assistant text; `seq` counts from 0 within the turn. */
+  z.object({ type: z.literal('textDelta'), turnId: z.string(), seq: z.number().int().nonnegative(), text: z.string() }),
+  z.object({
+    type: z.literal('turnEnded'),
+    turnId: z.string(),
+    state: z.enum(['completed', 'aborted', 'model_error']),
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadInputTokens: z.number(), cacheCreationInputTokens: z.number() }).optional(),
+  }),
+  z.object({ type: z.literal('error'), turnId: z.string().optional(), entryId: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
+  z.object({ type: z.literal('cleared') }),
+]);
+export type HostToWebview = z.infer<typeof hostToWebview>;
+
+export const webviewToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('submit'), text: z.string().trim().min(1).max(200_000) }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('retry') }),
+  z.object({ type: z.literal('newConversation') }),
+  /** A button in the panel; only these fixed actions, never an arbitrary command id. */
+  z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'openSettings']) }),
+]);
+export type WebviewToHost = z.infer<typeof webviewToHost>;
+
+/** A handler for every message of a union, keyed by its `type`. */
+export type HandlerMap<U extends { type: string }> = {
+  [K in U['type']]: (msg: Extract<U, { type: K }>) => void | Promise<void>;
+};
+
+export type DispatchResult = { ok: true; done: Promise<void> } | { ok: false; error: string };
+
+/** Validates an incoming message and hands it to its handler; invalid input is reported, never run. */
+export function dispatch<U extends { type: string }>(schema: z.ZodType<U>, handlers: HandlerMap<U>, raw: unknown): DispatchResult {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: z.prettifyError(parsed.error) };
+  const msg = parsed.data;
+  const handler = handlers[msg.type as U['type']] as (m: U) => void | Promise<void>;
+  return { ok: true, done: Promise.resolve().then(() => handler(msg)) };
+}

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { Conversation } from '../../src/core/session/conversation';
+import { ChatController, type ChatEnvironment } from '../../src/host/chatController';
+import { hostToWebview, type HostToWebview } from '../../src/shared/protocol';
+import { MockAnthropicServer, overloaded, reply, stallAfter } from '../fixtures/mockAnthropic';
+import { MemoryLogger, fakeAccess } from './fakes';
+
+describe('ChatController (host <-> core, no VS Code needed)', () => {
+  let mock: MockAnthropicServer;
+  let posted: HostToWebview[];
+  let log: MemoryLogger;
+  let access: ReturnType<typeof fakeAccess>;
+  let actions: string[];
+  let chat: ChatController;
+
+  before(async () => (mock = await MockAnthropicServer.start({ apiKeys: ['test-key'] })));
+  after(() => mock.close());
+  beforeEach(() => {
+    mock.reset();
+    posted = [];
+    actions = [];
+    log = new MemoryLogger();
+    access = fakeAccess(mock.url);
+    const env: ChatEnvironment = {
+      hasApiKey: async () => (await access.apiKey()) !== undefined,
+      model: () => 'claude-test',
+      setApiKey: async () => void actions.push('setApiKey'),
+      openSettings: async () => void actions.push('openSettings'),
+    };
+    chat = new ChatController(new Conversation(access, log, { maxRetries: 0 }), env, log);
+    chat.onDidPost((m) => {
+      assert.ok(hostToWebview.safeParse(m).success, `host posted an invalid message: ${JSON.stringify(m)}`);
+      posted.push(m);
+    });
+  });
+  const types = () => posted.map((m) => m.type);
+  const streamed = () => posted.filter((m) => m.type === 'textDelta');
+
+  it('streams an answer as ordered deltas between turnStarted and turnEnded', async () => {
+    mock.enqueue(reply('A streamed answer in many small pieces.', { chunkSize: 3, delayMs: 20 }));
+    await chat.submit('question');
+    assert.equal(types()[0], 'turnStarted');
+    assert.equal(types().at(-1), 'turnEnded');
+    const deltas = streamed();
+    assert.ok(deltas.length >= 2, `expected the answer in several deltas, got ${deltas.length}`);
+    assert.deepEqual(deltas.map((d) => d.seq), deltas.map((_, i) => i));
+    assert.equal(deltas.map((d) => d.text).join(''), 'A streamed answer in many small pieces.');
+    assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'assistant']);
+  });
+
+  it('coalesces fast deltas instead of posting one message per token', async () => {
+    mock.enqueue(reply('x'.repeat(3000), { chunkSize: 1 }));
+    await chat.submit('q');
+    assert.ok(streamed().length < 300, `3000 one-character deltas became ${streamed().length} messages`);
+  });
+
+  it('Stop ends a stalled stream as aborted and keeps what arrived', async () => {
+    mock.enqueue(stallAfter(4, 'Partial text before the stall'));
+    const turn = chat.submit('q');
+    while (streamed().length === 0) await new Promise((r) => setTimeout(r, 5));
+    chat.receive({ type: 'stop' });
+    const outcome = await turn;
+    assert.equal(outcome?.state, 'aborted');
+    const ended = posted.find((m) => m.type === 'turnEnded');
+    assert.equal(ended?.type === 'turnEnded' && ended.state, 'aborted');
+    const answer = chat.transcript[1];
+    assert.ok(answer.role === 'assistant' && answer.status === 'stopped' && answer.text.length > 0);
+  });
+
+  it('a second submit while busy gets a clear error, not a second stream', async () => {
+    mock.enqueue(stallAfter(4));
+    const turn = chat.submit('first');
+    while (streamed().length === 0) await new Promise((r) => setTimeout(r, 5));
+    const second = await chat.submit('second');
+    assert.equal(second, undefined);
+    assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'busy'));
+    chat.stop();
+    await turn;
+    assert.deepEqual(mock.requests.map((r) => r.body.messages.at(-1).content), ['first']);
+  });
+
+  it('no key: the panel is told so, with a Set API Key action that reaches the editor', async () => {
+    access.key = '';
+    await chat.submit('hi');
+    const err = posted.find((m) => m.type === 'error');
+    assert.ok(err?.type === 'error' && err.reason === 'no_api_key' && err.action === 'setApiKey');
+    chat.receive({ type: 'action', action: 'setApiKey' });
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(actions, ['setApiKey']);
+  });
+
+  it('an overloaded API shows a retry action; retry answers the same question once', async () => {
+    mock.enqueue(overloaded(), reply('fine now'));
+    await chat.submit('q');
+    assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'overloaded' && m.action === 'retry'));
+    await chat.retry();
+    assert.equal(mock.requests.length, 2);
+    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'q' }]);
+    assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'error', 'assistant']);
+  });
+
+  it('new conversation during a stream stops it, then clears both transcript and history', async () => {
+    mock.enqueue(stallAfter(4), reply('fresh'));
+    const turn = chat.submit('old');
+    while (streamed().length === 0) await new Promise((r) => setTimeout(r, 5));
+    await chat.newConversation();
+    await turn;
+    assert.equal(types().at(-1), 'cleared');
+    assert.equal(chat.transcript.length, 0);
+    await chat.submit('new');
+    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'new' }]);
+  });
+
+  it('answers ready with a snapshot that says whether a key exists but never contains it', async () => {
+    mock.enqueue(reply('hello'));
+    await chat.submit('hi');
+    chat.receive({ type: 'ready' });
+    await new Promise((r) => setTimeout(r, 10));
+    const snap = posted.find((m) => m.type === 'snapshot');
+    assert.ok(snap?.type === 'snapshot');
+    assert.equal(snap.hasApiKey, true);
+    assert.equal(snap.entries.length, 2);
+    assert.ok(!JSON.stringify(posted).includes('test-key'));
+  });
+
+  it('ignores and logs malformed panel messages', () => {
+    chat.receive({ type: 'submit', text: 5 });
+    chat.receive({ type: 'runCommand', command: 'workbench.action.terminal.sendSequence' });
+    assert.equal(posted.length, 0);
+    assert.equal(log.lines.filter((l) => l.startsWith('warn ignored an invalid message')).length, 2);
+  });
+});

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { SYSTEM_PROMPT } from '../../src/core/context/systemPrompt';
+import { Conversation } from '../../src/core/session/conversation';
+import { MockAnthropicServer, dropAfter, reply, stallAfter } from '../fixtures/mockAnthropic';
+import { MemoryLogger, fakeAccess } from './fakes';
+
+describe('Conversation (core/session)', () => {
+  let mock: MockAnthropicServer;
+  before(async () => (mock = await MockAnthropicServer.start({ apiKeys: ['test-key'] })));
+  after(() => mock.close());
+  beforeEach(() => mock.reset());
+  const signal = () => new AbortController().signal;
+
+  it('keeps the history and sends all of it, with the fixed system prompt, on the next turn', async () => {
+    const convo = new Conversation(fakeAccess(mock.url), new MemoryLogger(), { maxRetries: 0 });
+    mock.enqueue(reply('first answer'), reply('second answer'));
+    const a = await convo.send('first question', signal());
+    const b = await convo.send('second question', signal());
+    assert.equal(a.state, 'completed');
+    assert.equal(b.text, 'second answer');
+    assert.deepEqual(mock.requests[1].body.messages, [
+      { role: 'user', content: 'first question' },
+      { role: 'assistant', content: 'first answer' },
+      { role: 'user', content: 'second question' },
+    ]);
+    assert.equal(mock.requests[1].body.system, SYSTEM_PROMPT);
+    assert.equal(mock.requests[1].body.model, 'claude-test');
+  });
+
+  it('without a key, ends in model_error "no_api_key" and sends nothing', async () => {
+    const convo = new Conversation(fakeAccess(mock.url, ''), new MemoryLogger());
+    const out = await convo.send('hello', signal());
+    assert.equal(out.state, 'model_error');
+    assert.equal(out.error?.reason, 'no_api_key');
+    assert.equal(out.error?.action, 'setApiKey');
+    assert.equal(mock.requests.length, 0);
+  });
+
+  it('a stop keeps the partial answer, and the conversation carries on from it', async () => {
+    const convo = new Conversation(fakeAccess(mock.url), new MemoryLogger(), { maxRetries: 0 });
+    mock.enqueue(stallAfter(5, 'The partial answer goes on and on'), reply('continued'));
+    const abort = new AbortController();
+    const out = await convo.send('long question', abort.signal, { onText: () => abort.abort() });
+    assert.equal(out.state, 'aborted');
+    assert.ok(out.text.length > 0);
+    await convo.send('go on', signal());
+    const sent = mock.requests[1].body.messages;
+    assert.deepEqual(sent.map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
+    assert.equal(sent[1].content, out.text);
+  });
+
+  it('after a failure, retry() asks again without repeating the user message', async () => {
+    const log = new MemoryLogger();
+    const convo = new Conversation(fakeAccess(mock.url), log, { maxRetries: 0 });
+    mock.enqueue(dropAfter(2), reply('recovered'));
+    const failed = await convo.send('question', signal());
+    assert.equal(failed.state, 'model_error');
+    assert.equal(failed.error?.reason, 'network');
+    assert.ok(convo.awaitingAnswer);
+    const ok = await convo.retry(signal());
+    assert.equal(ok.text, 'recovered');
+    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'question' }]);
+    assert.ok(log.lines.some((l) => l.startsWith('warn turn failed: network')), log.lines.join('\n'));
+  });
+
+  it('never writes the API key to the log', async () => {
+    const log = new MemoryLogger();
+    const access = fakeAccess(mock.url, 'sk-ant-secret-123');
+    const convo = new Conversation(access, log, { maxRetries: 0 });
+    await convo.send('hi', signal()); // rejected: the mock expects test-key
+    assert.ok(log.lines.length > 0);
+    assert.ok(!log.lines.some((l) => l.includes('sk-ant-secret-123')), log.lines.join('\n'));
+  });
+});

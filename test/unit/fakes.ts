@@ -1,0 +1,19 @@
+import type { Logger, ModelAccess } from '../../src/core/ports';
+
+/** A Logger that keeps lines for assertions (and for checking that secrets never reach it). */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  debug(m: string) { this.lines.push(`debug ${m}`); }
+  info(m: string) { this.lines.push(`info ${m}`); }
+  warn(m: string) { this.lines.push(`warn ${m}`); }
+  error(m: string) { this.lines.push(`error ${m}`); }
+}
+
+export function fakeAccess(baseUrl: string, key: string | undefined = 'test-key', model = 'claude-test'): ModelAccess & { key: string | undefined } {
+  return {
+    key,
+    async apiKey() { return this.key || undefined; },
+    baseUrl: () => baseUrl,
+    model: () => model,
+  };
+}

@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+const minor = (range: string) => Number(/1\.(\d+)/.exec(range)?.[1]);
+
+describe('package.json', () => {
+  it('@types/vscode is not newer than engines.vscode (vsce refuses to package otherwise)', () => {
+    assert.ok(minor(pkg.devDependencies['@types/vscode']) <= minor(pkg.engines.vscode), `${pkg.devDependencies['@types/vscode']} vs ${pkg.engines.vscode}`);
+  });
+
+  it('reverie.baseUrl cannot be set by a workspace, so a cloned repo cannot redirect the API key', () => {
+    const scope = pkg.contributes.configuration.properties['reverie.baseUrl'].scope;
+    assert.ok(['machine', 'application'].includes(scope), `scope is ${scope}`);
+  });
+
+  it('every contributed command is implemented in extension.ts', () => {
+    const source = fs.readFileSync(path.join(root, 'src/extension.ts'), 'utf8');
+    const missing = pkg.contributes.commands.map((c: { command: string }) => c.command).filter((id: string) => !source.includes(`'${id}'`));
+    assert.deepEqual(missing, []);
+  });
+
+  it('has the views the user is promised: a Reverie container with the chat, and Reverie Memory in the Explorer', () => {
+    assert.equal(pkg.contributes.viewsContainers.activitybar[0].title, 'Reverie');
+    assert.equal(pkg.contributes.views.reverie[0].type, 'webview');
+    assert.equal(pkg.contributes.views.explorer[0].name, 'Reverie Memory');
+  });
+});

@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import { dispatch, hostToWebview, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
+
+describe('host <-> webview protocol', () => {
+  const seen: WebviewToHost[] = [];
+  const handlers: HandlerMap<WebviewToHost> = {
+    ready: (m) => void seen.push(m),
+    submit: (m) => void seen.push(m),
+    stop: (m) => void seen.push(m),
+    retry: (m) => void seen.push(m),
+    newConversation: (m) => void seen.push(m),
+    action: (m) => void seen.push(m),
+  };
+  beforeEach(() => (seen.length = 0));
+
+  it('dispatches a valid message to its handler', async () => {
+    const r = dispatch(webviewToHost, handlers, { type: 'submit', text: 'hello' });
+    assert.ok(r.ok);
+    await r.done;
+    assert.deepEqual(seen, [{ type: 'submit', text: 'hello' }]);
+  });
+
+  it('rejects unknown types, missing fields and blank submissions without running anything', () => {
+    for (const bad of [{ type: 'explode' }, { type: 'submit' }, { type: 'submit', text: '   ' }, null, 'submit', { type: 'action', action: 'workbench.action.terminal.new' }]) {
+      const r = dispatch(webviewToHost, handlers, bad);
+      assert.equal(r.ok, false, JSON.stringify(bad));
+    }
+    assert.equal(seen.length, 0);
+  });
+
+  it('gives a readable reason for a rejected message', () => {
+    const r = dispatch(webviewToHost, handlers, { type: 'submit', text: 42 });
+    assert.ok(!r.ok && /text/.test(r.error), JSON.stringify(r));
+  });
+
+  it('validates what the host sends, too', () => {
+    assert.ok(hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', seq: 0, text: 'hi' }).success);
+    assert.ok(!hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', seq: -1, text: 'hi' }).success);
+    assert.ok(!hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true }).success);
+  });
+});

@@ -1,0 +1,117 @@
+import './chat.css';
+import DOMPurify from 'dompurify';
+import { dispatch, hostToWebview, type HandlerMap, type HostToWebview, type TranscriptEntry } from '../src/shared/protocol';
+import { createMarkdownRenderer } from './markdown';
+import { loadState, post, saveState } from './vscodeApi';
+import { Transcript } from './transcript';
+
+const renderMarkdown = createMarkdownRenderer(DOMPurify);
+
+const app = document.getElementById('app')!;
+app.innerHTML = `
+  <div id="no-key" class="banner" role="alert" hidden>
+    <span>Reverie needs an Anthropic API key to talk to Claude.</span>
+    <button type="button" id="set-key">Set API Key</button>
+  </div>
+  <div id="empty" class="empty">
+    <h2>Reverie</h2>
+    <p>Ask about your code. Enter sends, Shift+Enter adds a line.</p>
+  </div>
+  <main id="transcript" aria-live="polite" aria-label="Conversation"></main>
+  <form id="composer">
+    <textarea id="prompt" rows="3" aria-label="Message Reverie" placeholder="Ask Reverie..."></textarea>
+    <div class="composer-row">
+      <span id="model" class="model" title="reverie.model"></span>
+      <button type="button" id="stop" class="secondary" hidden>Stop</button>
+      <button type="submit" id="send">Send</button>
+    </div>
+  </form>`;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const prompt = $<HTMLTextAreaElement>('prompt');
+const send = $<HTMLButtonElement>('send');
+const stop = $<HTMLButtonElement>('stop');
+const transcript = new Transcript($('transcript'), renderMarkdown, (action) => post(action));
+let busy = false;
+
+function setBusy(value: boolean): void {
+  busy = value;
+  stop.hidden = !value;
+  stop.disabled = false;
+  send.disabled = value;
+}
+
+function refreshEmpty(): void {
+  $('empty').hidden = !transcript.isEmpty;
+}
+
+const handlers: HandlerMap<HostToWebview> = {
+  snapshot: (m) => {
+    $('no-key').hidden = m.hasApiKey;
+    $('model').textContent = m.model;
+    transcript.reset(m.entries as TranscriptEntry[]);
+    setBusy(m.busy);
+    refreshEmpty();
+  },
+  auth: (m) => {
+    $('no-key').hidden = m.hasApiKey;
+  },
+  turnStarted: (m) => {
+    if (!m.retry) transcript.add({ role: 'user', id: m.userEntryId, text: m.text });
+    transcript.startAnswer(m.turnId, m.assistantEntryId);
+    setBusy(true);
+    refreshEmpty();
+  },
+  textDelta: (m) => transcript.appendDelta(m.turnId, m.seq, m.text),
+  turnEnded: (m) => {
+    transcript.endAnswer(m.turnId, m.state);
+    setBusy(false);
+  },
+  error: (m) => {
+    if (m.reason === 'no_api_key' || m.reason === 'auth') $('no-key').hidden = false;
+    transcript.add({ role: 'error', id: m.entryId, reason: m.reason, message: m.message, action: m.action });
+    refreshEmpty();
+  },
+  cleared: () => {
+    transcript.reset([]);
+    setBusy(false);
+    refreshEmpty();
+    prompt.focus();
+  },
+};
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const result = dispatch(hostToWebview, handlers, event.data);
+  if (!result.ok) console.warn('Reverie: ignored an invalid message from the host', result.error);
+});
+
+function submit(): void {
+  const text = prompt.value.trim();
+  if (!text || busy) return;
+  post({ type: 'submit', text });
+  prompt.value = '';
+  saveState({ draft: '' });
+}
+
+$('composer').addEventListener('submit', (e) => {
+  e.preventDefault();
+  submit();
+});
+prompt.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  } else if (e.key === 'Escape' && busy) {
+    post({ type: 'stop' });
+  }
+});
+prompt.addEventListener('input', () => saveState({ draft: prompt.value }));
+stop.addEventListener('click', () => {
+  stop.disabled = true; // the host confirms with turnEnded; no second click needed
+  post({ type: 'stop' });
+});
+$('set-key').addEventListener('click', () => post({ type: 'action', action: 'setApiKey' }));
+
+prompt.value = loadState().draft ?? '';
+post({ type: 'ready' });
+prompt.focus();
