@@ -84,7 +84,7 @@ export class Transcript {
     if (!answer) return;
     this.flush();
     answer.el.classList.remove('streaming');
-    if (!answer.text && state !== 'completed') answer.el.remove();
+    if (!answer.text && state === 'model_error') answer.el.remove(); // the error card says it all
     else this.markStatus(answer.el, state);
     this.answers.delete(turnId);
   }
@@ -105,7 +105,8 @@ export class Transcript {
     if (state !== 'aborted' && state !== 'model_error') return;
     const tag = document.createElement('div');
     tag.className = 'status';
-    tag.textContent = state === 'aborted' ? 'Stopped' : 'Incomplete: the answer was cut off by an error';
+    const empty = el.querySelector('.markdown')?.textContent === '';
+    tag.textContent = state === 'aborted' ? (empty ? 'Stopped before any answer arrived' : 'Stopped') : 'Incomplete: the answer was cut off by an error';
     el.append(tag);
   }
 

@@ -74,12 +74,18 @@ const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'workbench.tips.enabled': false,
   'update.mode': 'none',
+  'git.openRepositoryInParentFolders': 'never',
 };
 
-/** The environment code-server (and so the extension host) gets: no Anthropic credentials, ever. */
+/**
+ * The environment code-server (and so the extension host) gets: no Anthropic credentials, and a
+ * base URL on a closed loopback port, so a test that forgets to point Reverie at the mock fails
+ * with a connection error instead of reaching the real API.
+ */
 function isolatedEnv(tools: Tools): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(tools.node24)}:${process.env.PATH}` };
   for (const key of Object.keys(env)) if (key.startsWith('ANTHROPIC_')) delete env[key];
+  env.ANTHROPIC_BASE_URL = 'http://127.0.0.1:9';
   return env;
 }
 
@@ -88,9 +94,13 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const { runDir } = options;
   const userDir = path.join(runDir, 'user');
   const extDir = path.join(runDir, 'extensions');
-  fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
   fs.mkdirSync(extDir, { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  // A remote window (which code-server's is) reads machine-scoped settings such as reverie.baseUrl
+  // from Machine/settings.json and ignores them in User/settings.json, so write both.
+  for (const scope of ['User', 'Machine']) {
+    fs.mkdirSync(path.join(userDir, scope), { recursive: true });
+    fs.writeFileSync(path.join(userDir, scope, 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  }
   const common = ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', userDir, '--extensions-dir', extDir];
   const env = isolatedEnv(tools);
   if (options.vsix) {

@@ -1,0 +1,136 @@
+/**
+ * End-to-end: the packaged .vsix installed into a real VS Code (code-server), driven through its
+ * UI with Playwright and Chromium, talking to the mock Anthropic server. What a user does: open
+ * the Reverie panel, set a key in the password box, type, watch the answer stream in, press Stop.
+ * Screenshots land in test-results/ as artifacts.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { MockAnthropicServer, overloaded, reply, requestKey } from '../fixtures/mockAnthropic';
+import { launchBrowser, makeRunDir, repoRoot, startCodeServer, type CodeServer } from '../support/codeServer';
+
+const KEY = 'sk-ant-e2e-not-a-real-key';
+const artifacts = path.join(repoRoot, 'test-results');
+
+describe('Reverie end to end in VS Code (Playwright)', function () {
+  this.timeout(120_000);
+  let mock: MockAnthropicServer;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let chat: FrameLocator;
+
+  const shot = async (name: string) => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    const file = path.join(artifacts, name);
+    await page.screenshot({ path: file });
+    return file;
+  };
+  const answers = () => chat.locator('.msg.assistant');
+  const send = async (text: string) => {
+    await chat.locator('#prompt').fill(text);
+    await chat.locator('#prompt').press('Enter');
+  };
+
+  before(async () => {
+    const vsix = process.env.REVERIE_VSIX ?? path.join(repoRoot, 'reverie.vsix');
+    assert.ok(fs.existsSync(vsix), `${vsix} not found: run "npm run package" first`);
+    mock = await MockAnthropicServer.start({ apiKeys: [KEY] });
+    const { dir, workspace } = makeRunDir('e2e');
+    server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url } });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    if (this.ctx.currentTest?.state === 'failed' && page) await shot('e2e-failure.png').catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    await mock?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await shot(`e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`).catch(() => undefined);
+  });
+
+  it('the Reverie activity-bar entry opens the chat panel, which says a key is needed', async () => {
+    await page.locator('.activitybar').getByRole('tab', { name: /^Reverie/ }).click();
+    // A webview is two nested iframes: the workbench's host frame, then our document.
+    chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await chat.locator('#prompt').waitFor({ timeout: 60_000 });
+    await chat.locator('#no-key').waitFor({ state: 'visible' });
+    assert.match(await chat.locator('#no-key').innerText(), /API key/);
+  });
+
+  it('"Set API Key" asks in a password box and the panel notices the stored key', async () => {
+    await chat.locator('#set-key').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 15_000 });
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.fill(KEY);
+    await input.press('Enter');
+    await chat.locator('#no-key').waitFor({ state: 'hidden', timeout: 15_000 });
+  });
+
+  it('a typed message streams in, rendered as markdown', async () => {
+    const answer = 'Here is **bold** advice.\n\n```ts\nconst answer = 42;\n```\n\n' + 'It keeps arriving, piece by piece. '.repeat(6);
+    mock.enqueue(reply(answer, { chunkSize: 6, delayMs: 40 }));
+    await send('How do I declare a constant?');
+    await chat.locator('.msg.user', { hasText: 'How do I declare a constant?' }).waitFor();
+    // Seen mid-stream: the answer is on screen while it is still marked as streaming.
+    await chat.locator('.msg.assistant.streaming strong', { hasText: 'bold' }).waitFor({ timeout: 15_000 });
+    await chat.locator('.msg.assistant:not(.streaming)').waitFor({ timeout: 30_000 });
+    assert.equal((await answers().last().locator('pre code').innerText()).trim(), 'const answer = 42;');
+    assert.match(await answers().last().innerText(), /piece by piece\.\s*$/);
+    assert.equal(requestKey(mock.requests.at(-1)!.headers), KEY, 'the key typed into the password box was used');
+    console.log(`      screenshot: ${await shot('e2e-streamed-answer.png')}`);
+  });
+
+  it('HTML in model output is shown as text and never runs', async () => {
+    mock.enqueue(reply('Look: <img src=x onerror="document.body.dataset.pwned=1"> and <script>document.body.dataset.pwned=2</script> [link](javascript:alert(1))'));
+    await send('show me html');
+    await answers().nth(1).locator('text=and').waitFor({ timeout: 15_000 });
+    const last = answers().last();
+    await chat.locator('.msg.assistant:not(.streaming)').nth(1).waitFor();
+    assert.equal(await last.locator('img, script').count(), 0);
+    assert.match(await last.innerText(), /<img src=x onerror=/);
+    assert.equal(await last.locator('a[href^="javascript"]').count(), 0);
+    assert.equal(await chat.locator('body').getAttribute('data-pwned'), null);
+  });
+
+  it('Stop ends a slow stream at once and keeps what arrived', async () => {
+    mock.enqueue(reply('A very slow answer. '.repeat(200), { chunkSize: 4, delayMs: 60 }));
+    await send('answer slowly');
+    await chat.locator('.msg.assistant.streaming .markdown p').waitFor({ timeout: 15_000 });
+    await chat.locator('#stop').click();
+    await chat.locator('.msg.assistant .status', { hasText: 'Stopped' }).waitFor({ timeout: 5_000 });
+    const stopped = await answers().last().innerText();
+    await page.waitForTimeout(700); // ten more chunks would have arrived by now
+    assert.equal(await answers().last().innerText(), stopped, 'no text arrived after Stop');
+    assert.ok(stopped.length < 'A very slow answer. '.repeat(200).length);
+    assert.ok(mock.requests.at(-1)!.clientAborted, 'the request to the API was cancelled');
+    assert.ok(await chat.locator('#stop').isHidden());
+    console.log(`      screenshot: ${await shot('e2e-stopped.png')}`);
+  });
+
+  it('an overloaded API shows a clear error with Retry, and Retry gets the answer', async () => {
+    mock.enqueue(overloaded(), overloaded(), overloaded(), reply('Back to normal.'));
+    await send('are you there?');
+    const error = chat.locator('.msg.error[data-reason="overloaded"]');
+    await error.waitFor({ timeout: 20_000 });
+    assert.match(await error.innerText(), /overloaded/i);
+    assert.doesNotMatch(await error.innerText(), /\bat \w+ \(|Error:/, 'no stack trace');
+    await error.locator('button[data-action="retry"]').click();
+    await chat.locator('.msg.assistant', { hasText: 'Back to normal.' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('the New Conversation button in the view title clears the panel', async () => {
+    await page.locator('.pane-header .action-label[aria-label="New Conversation"], .title-actions .action-label[aria-label="New Conversation"]').first().click();
+    await chat.locator('#empty').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await chat.locator('.msg').count(), 0);
+  });
+});
