@@ -29,3 +29,11 @@ describe('package.json', () => {
     assert.equal(pkg.contributes.views.explorer[0].name, 'Reverie Memory');
   });
 });
+
+describe('workspace trust', () => {
+  it('Reverie stays available in Restricted Mode, with its settings taken only from the user there', () => {
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.model']);
+  });
+});
