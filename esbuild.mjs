@@ -3,6 +3,7 @@
 //   node esbuild.mjs --production    minified, no source maps (what `npm run package` ships)
 //   node esbuild.mjs --watch         rebuild on change
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -37,6 +38,9 @@ const targets = [
     target: 'es2022',
   },
 ];
+
+// A release build starts from an empty dist/, so no development source map is left to be packaged.
+if (production) fs.rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of targets) await (await esbuild.context(options)).watch();

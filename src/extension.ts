@@ -32,8 +32,12 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
     model: () => access.model(),
     setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
     openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
+    busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
   }, log);
   sub(access.onDidChange(() => void chat.refreshAuth()));
+  sub(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('reverie.model')) void chat.refreshPanel();
+  }));
 
   // 3. Views.
   const chatView = sub(new ChatViewProvider(context.extensionUri, chat));

@@ -8,6 +8,8 @@ export interface ChatEnvironment {
   model(): string;
   setApiKey(): Promise<void>;
   openSettings(): Promise<void>;
+  /** Told when a turn starts or ends (the host sets a `reverie.busy` context key). */
+  busyChanged?(busy: boolean): void;
 }
 
 type Post = (msg: HostToWebview) => void;
@@ -26,7 +28,7 @@ export class ChatController {
   private nextId = 1;
 
   private readonly handlers: HandlerMap<WebviewToHost> = {
-    ready: () => this.sendSnapshot(),
+    ready: () => this.refreshPanel(),
     submit: (m) => void this.submit(m.text),
     stop: () => this.stop(),
     retry: () => void this.retry(),
@@ -134,6 +136,7 @@ export class ChatController {
 
     const done = start(abort.signal, { onText });
     this.turn = { id: turnId, abort, done };
+    this.env.busyChanged?.(true);
     let outcome: TurnOutcome;
     try {
       outcome = await done;
@@ -146,6 +149,7 @@ export class ChatController {
       if (timer) clearTimeout(timer);
       flush();
       this.turn = undefined;
+      this.env.busyChanged?.(false);
     }
     answer.status = outcome.state === 'completed' ? 'done' : outcome.state === 'aborted' ? 'stopped' : 'error';
     if (!answer.text) this.entries.splice(this.entries.indexOf(answer), 1); // still there: clearing waits for idle()
@@ -160,7 +164,8 @@ export class ChatController {
     this.post({ type: 'error', turnId, entryId: entry.id, reason, message, action });
   }
 
-  private async sendSnapshot(): Promise<void> {
+  /** Redraws the panel from the host's state (on load, and when a setting it shows changes). */
+  async refreshPanel(): Promise<void> {
     this.post({ type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy, entries: [...this.entries] });
   }
 

@@ -57,6 +57,13 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     if (this.currentTest?.state === 'failed') await shot(`e2e-failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`).catch(() => undefined);
   });
 
+  it('installs from a .vsix under 2 MB', () => {
+    const vsix = process.env.REVERIE_VSIX ?? path.join(repoRoot, 'reverie.vsix');
+    const size = fs.statSync(vsix).size;
+    console.log(`      reverie.vsix: ${(size / 1024).toFixed(0)} KB`);
+    assert.ok(size < 2 * 1024 * 1024, `${size} bytes`);
+  });
+
   it('the Reverie activity-bar entry opens the chat panel, which says a key is needed', async () => {
     await page.locator('.activitybar').getByRole('tab', { name: /^Reverie/ }).click();
     // A webview is two nested iframes: the workbench's host frame, then our document.

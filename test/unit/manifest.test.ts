@@ -37,3 +37,15 @@ describe('workspace trust', () => {
     assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.model']);
   });
 });
+
+describe('packaging', () => {
+  it('the .vsix holds only the bundles, media and docs: no sources, source maps or node_modules', function () {
+    this.timeout(60_000);
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    const files = execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.ok(files.includes('package.json') && files.includes('README.md'), files.join(', '));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/webview\/chat\.(js|css)|media\/[\w.-]+)$/.test(f));
+    assert.deepEqual(unexpected, []);
+  });
+});

@@ -79,6 +79,24 @@ describe('streamMessage (core/model) against the mock API', () => {
     assert.equal(mock.requests.length, 3);
   });
 
+  it('a stream that goes silent is cut off after the idle timeout and reported as "timeout"', async () => {
+    mock.enqueue(stallAfter(4));
+    const deltas: string[] = [];
+    const err = await streamMessage({ ...opts(), idleTimeoutMs: 300 }, request, new AbortController().signal, { onText: (t) => deltas.push(t) }).catch((e) => e);
+    assert.ok(err instanceof ModelError, String(err));
+    assert.equal(err.reason, 'timeout');
+    assert.equal(err.action, 'retry');
+    assert.ok(deltas.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(mock.requests[0].clientAborted, true);
+  });
+
+  it('a slow but steady stream is not mistaken for a silent one', async () => {
+    mock.enqueue(reply('slow and steady wins', { chunkSize: 2, delayMs: 100 }));
+    const result = await streamMessage({ ...opts(), idleTimeoutMs: 400 }, request, new AbortController().signal);
+    assert.deepEqual(result.blocks, [{ type: 'text', text: 'slow and steady wins' }]);
+  });
+
   it('aborting a stalled stream ends the call at once as "aborted" and hangs up on the server', async () => {
     mock.enqueue(stallAfter(4));
     const abort = new AbortController();

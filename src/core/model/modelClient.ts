@@ -42,8 +42,12 @@ export interface ModelClientOptions {
   /** The SDK's own retries for 408/409/429/5xx, honouring retry-after. */
   maxRetries?: number;
   timeoutMs?: number;
+  /** A stream with no event for this long is aborted as a timeout (default 90 s). */
+  idleTimeoutMs?: number;
   logger?: Logger;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
 
 /**
  * One streamed Messages API call through the official SDK. Reads the raw event stream itself so it
@@ -70,7 +74,23 @@ export async function streamMessage(
   let stopReason: string | null = null;
   let messageId = '';
   let stopped = false;
+  // Our own controller, so a silent connection can be cut without the caller's signal firing.
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const inner = new AbortController();
+  const onOuterAbort = () => inner.abort(signal.reason);
+  signal.addEventListener('abort', onOuterAbort, { once: true });
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let idleFired = false;
+  const armIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      idleFired = true;
+      inner.abort();
+    }, idleMs);
+  };
   try {
+    if (signal.aborted) throw new ModelError('aborted');
+    armIdle();
     const stream = await client.messages.create(
       {
         model: request.model,
@@ -79,9 +99,10 @@ export async function streamMessage(
         max_tokens: request.maxTokens,
         stream: true,
       },
-      { signal },
+      { signal: inner.signal },
     );
     for await (const event of stream as AsyncIterable<RawMessageStreamEvent>) {
+      armIdle();
       switch (event.type) {
         case 'message_start':
           messageId = event.message.id;
@@ -124,7 +145,11 @@ export async function streamMessage(
     if (signal.aborted) throw new ModelError('aborted');
     if (!stopped) throw new AnthropicStreamEnded();
   } catch (err) {
+    if (idleFired && !signal.aborted) throw new ModelError('timeout', `no data from the API for ${Math.round(idleMs / 1000)} s`);
     throw toModelError(err, signal);
+  } finally {
+    clearTimeout(idle);
+    signal.removeEventListener('abort', onOuterAbort);
   }
   return { blocks: blocks.filter(Boolean).map(({ json: _json, ...b }) => b as StreamedBlock), stopReason, usage, messageId };
 }

@@ -40,7 +40,7 @@ const USER_TEXT: Record<ModelErrorReason, { text: string; action?: ModelErrorAct
   overloaded: { text: 'The API is overloaded right now (529). Retry in a little while.', action: 'retry' },
   server: { text: 'The API had an internal error. Retry; if it keeps happening, check the service status.', action: 'retry' },
   network: { text: 'Could not reach the API: the connection failed or dropped. Check your network or the base URL setting, then retry.', action: 'retry' },
-  timeout: { text: 'The request to the API timed out. Retry.', action: 'retry' },
+  timeout: { text: 'The API stopped responding, so the request was cut off. Retry.', action: 'retry' },
   prompt_too_long: { text: 'The conversation is too long for the model\'s context window. Start a new conversation.', action: 'newConversation' },
   model_not_found: { text: 'The model was not found. Check the "reverie.model" setting.', action: 'openSettings' },
   bad_request: { text: 'The API rejected the request as invalid.', action: 'openSettings' },

@@ -20,6 +20,8 @@ export interface ConversationOptions {
   maxTokens?: number;
   /** Retries the SDK makes on 408/409/429/5xx before a turn fails. */
   maxRetries?: number;
+  /** How long a silent stream is tolerated before the turn fails as a timeout. */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_TOKENS = 8192;
@@ -80,7 +82,7 @@ export class Conversation {
       const model = this.access.model();
       this.log.info(`turn: model=${model} messages=${this.history.length}`);
       const result = await streamMessage(
-        { apiKey, baseUrl: this.access.baseUrl(), maxRetries: this.options.maxRetries, logger: this.log },
+        { apiKey, baseUrl: this.access.baseUrl(), maxRetries: this.options.maxRetries, idleTimeoutMs: this.options.idleTimeoutMs, logger: this.log },
         { model, system: SYSTEM_PROMPT, messages: [...this.history], maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS },
         signal,
         tee,
