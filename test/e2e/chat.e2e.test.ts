@@ -135,6 +135,17 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     await chat.locator('.msg.assistant', { hasText: 'Back to normal.' }).waitFor({ timeout: 15_000 });
   });
 
+  it('switching to another view and back keeps the conversation on screen', async () => {
+    const before = await chat.locator('.msg').count();
+    await page.locator('.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
+    await page.locator('.activitybar').getByRole('tab', { name: /^Reverie/ }).click();
+    chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await chat.locator('.msg.user', { hasText: 'How do I declare a constant?' }).waitFor({ timeout: 15_000 });
+    assert.equal(await chat.locator('.msg').count(), before);
+    assert.equal((await chat.locator('.msg.assistant pre code').first().innerText()).trim(), 'const answer = 42;');
+    await chat.locator('.status', { hasText: 'Stopped' }).waitFor();
+  });
+
   it('the New Conversation button in the view title clears the panel', async () => {
     await page.locator('.pane-header .action-label[aria-label="New Conversation"], .title-actions .action-label[aria-label="New Conversation"]').first().click();
     await chat.locator('#empty').waitFor({ state: 'visible', timeout: 10_000 });
