@@ -52,4 +52,4 @@ if [ ! -x "$CODE_SERVER" ] || [ ! -f "$SPDLOG" ]; then
   )
   [ -f "$SPDLOG" ] || { echo "setup-tools: code-server's native modules were not built" >&2; exit 1; }
 fi
-step "ready: $("$CODE_SERVER" --version | head -1) on node $("$NODE24_DIR/bin/node" -v), $("$CHROMIUM" --version 2>/dev/null | grep -o 'Chromium [0-9.]*')"
+step "ready: $("$NODE24_DIR/bin/node" "$CODE_SERVER" --config "$REVERIE_TOOLS/version-check.yaml" --version | grep -o "Code [0-9.]*") on node $("$NODE24_DIR/bin/node" -v), $("$CHROMIUM" --version 2>/dev/null | grep -o 'Chromium [0-9.]*')"

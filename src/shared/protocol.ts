@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export const errorReason = z.enum([
-  'no_api_key', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
+  'no_api_key', 'bad_base_url', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
   'prompt_too_long', 'model_not_found', 'bad_request', 'aborted', 'busy', 'internal',
 ]);
 export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);

@@ -63,6 +63,16 @@ describe('streamMessage (core/model) against the mock API', () => {
     });
   }
 
+  it('refuses a malformed base URL with a message naming the setting, before any request', async () => {
+    for (const baseUrl of ['not a url', 'localhost:8080', 'ftp://example.com', 'http://']) {
+      const err = await streamMessage({ apiKey: 'k', baseUrl, maxRetries: 0 }, request, new AbortController().signal).catch((e) => e);
+      assert.ok(err instanceof ModelError, `${baseUrl}: ${String(err)}`);
+      assert.equal(err.reason, 'bad_base_url', baseUrl);
+      assert.match(err.message, /reverie\.baseUrl/);
+      assert.equal(err.action, 'openSettings');
+    }
+  });
+
   it('classifies an unreachable server as a network error', async () => {
     const closed = await MockAnthropicServer.start();
     const url = closed.url;

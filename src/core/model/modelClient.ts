@@ -60,6 +60,9 @@ export async function streamMessage(
   signal: AbortSignal,
   listener: StreamListener = {},
 ): Promise<StreamResult> {
+  if (options.baseUrl !== undefined && !isHttpUrl(options.baseUrl)) {
+    throw new ModelError('bad_base_url', `base URL ${JSON.stringify(options.baseUrl)}`);
+  }
   const client = new Anthropic({
     apiKey: options.apiKey,
     authToken: null, // never pick up ANTHROPIC_AUTH_TOKEN behind the user's back
@@ -152,6 +155,15 @@ export async function streamMessage(
     signal.removeEventListener('abort', onOuterAbort);
   }
   return { blocks: blocks.filter(Boolean).map(({ json: _json, ...b }) => b as StreamedBlock), stopReason, usage, messageId };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Parses a tool call's streamed JSON; an unparseable input is kept as text for the tool to reject. */

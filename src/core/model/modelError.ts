@@ -14,6 +14,7 @@ import {
 /** Why a model call failed, as something the UI can branch on and a test can assert. */
 export type ModelErrorReason =
   | 'no_api_key'
+  | 'bad_base_url'
   | 'auth'
   | 'permission'
   | 'rate_limit'
@@ -33,6 +34,10 @@ const USER_TEXT: Record<ModelErrorReason, { text: string; action?: ModelErrorAct
   no_api_key: {
     text: 'No Anthropic API key is set. Set one with "Reverie: Set API Key", or start VS Code with ANTHROPIC_API_KEY in its environment.',
     action: 'setApiKey',
+  },
+  bad_base_url: {
+    text: 'The API base URL is not a valid http(s) address. Fix the "reverie.baseUrl" setting (or ANTHROPIC_BASE_URL), or leave it empty for Anthropic\'s API.',
+    action: 'openSettings',
   },
   auth: { text: 'The API key was rejected (401). Check that it is correct and active, then set it again.', action: 'setApiKey' },
   permission: { text: 'This API key is not allowed to use this model or endpoint (403).', action: 'openSettings' },
