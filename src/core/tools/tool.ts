@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import type {
+  AccessRequest, CommandRunner, Diagnostics, FileSearch, FileSystem, LanguageFeatures, Logger,
+} from '../ports';
+
+/** The result of letting the permission layer (and maybe the user) decide on an access. */
+export type Authorization =
+  | { granted: true; /** for edits: the user's version of the new text, when they changed it */ finalText?: string }
+  | { granted: false; /** said to the model, e.g. "denied by rule run_command(rm:*)" or the user's reason */ reason: string };
+
+/** What the tool knows about files it has read in this conversation (for edit safety and re-read notices). */
+export interface ReadRecord {
+  mtimeMs: number;
+  size: number;
+  /** Whether the whole file was read (offset 0, not truncated). */
+  complete: boolean;
+}
+
+export interface TodoItem {
+  content: string;
+  status: 'pending' | 'in_progress' | 'completed';
+}
+
+/** Per-conversation state that tools share. */
+export interface ToolSession {
+  /** Absolute path -> what was read. */
+  readonly readFiles: Map<string, ReadRecord>;
+  /** Folder for spilled large outputs (created on demand). */
+  readonly dir: string;
+  todos: TodoItem[];
+}
+
+export interface ToolContext {
+  /** Absolute working folder; relative paths in tool input resolve against it. */
+  cwd: string;
+  /** Absolute workspace root folders (paths outside them need approval). */
+  roots: string[];
+  signal: AbortSignal;
+  fs: FileSystem;
+  search: FileSearch;
+  commands: CommandRunner;
+  /** Absent in the CLI: tools that need them answer with an error result saying so. */
+  diagnostics?: Diagnostics;
+  language?: LanguageFeatures;
+  session: ToolSession;
+  log: Logger;
+  /**
+   * Must be called, and must return granted, before any read outside the caller's control, any
+   * write and any command. Checks rules, mode, protected paths and trust; asks the user if needed.
+   */
+  authorize(request: AccessRequest): Promise<Authorization>;
+  /** Streams partial output to the UI (command output as it arrives). */
+  progress?(text: string): void;
+}
+
+export interface ToolResult {
+  /** What the model sees. */
+  content: string;
+  /** Marks a failure the model should react to (bad input, missing file, denied, non-zero exit). */
+  isError?: boolean;
+}
+
+export interface ToolDefinition<I = any> {
+  /** snake_case, as the model sees it. */
+  name: string;
+  /** For the model: what it does, when to use it, its limits. */
+  description: string;
+  input: z.ZodType<I>;
+  /** Read-only tools may run in parallel (up to 10); the others run one at a time, in order. */
+  readOnly: boolean;
+  run(input: I, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** Declares a tool; the identity function, for type inference. */
+export function defineTool<I>(def: ToolDefinition<I>): ToolDefinition<I> {
+  return def;
+}
+
+/** An expected failure, as a result the model can act on (never a throw). */
+export const toolError = (content: string): ToolResult => ({ content, isError: true });
