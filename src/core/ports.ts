@@ -149,8 +149,11 @@ export type AccessRequest =
   | { kind: 'command'; tool: string; command: string; cwd: string };
 
 export type ApprovalAnswer =
-  /** `finalText`: for edits, the text the user left in the diff if they changed it. */
-  | { approved: true; finalText?: string; alwaysAllowRule?: string }
+  /**
+   * `finalText`: for edits, the text the user left in the diff if they changed it.
+   * `always`: "Always allow": the agent adds a rule (computed by the permission layer) for the session.
+   */
+  | { approved: true; finalText?: string; always?: boolean }
   | { approved: false; reason?: string };
 
 /** Asks the user about one access (diff for edits, the exact command line for commands). */
