@@ -3,11 +3,19 @@ import type { MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/reso
 import type { Logger } from '../ports';
 import { AnthropicStreamEnded, ModelError, toModelError } from './modelError';
 
+export interface ApiTool {
+  name: string;
+  description: string;
+  input_schema: { type: 'object'; [key: string]: unknown };
+}
+
 export interface ModelRequest {
   model: string;
   system: string;
   messages: MessageParam[];
   maxTokens: number;
+  /** Tool definitions, already sorted by name (a stable order keeps the prompt cache warm). */
+  tools?: ApiTool[];
 }
 
 export interface Usage {
@@ -34,6 +42,8 @@ export interface StreamResult {
 export interface StreamListener {
   onText?(delta: string): void;
   onToolUseStart?(id: string, name: string): void;
+  /** A content block is complete (its tool input fully parsed); lets an interrupted turn keep whole blocks. */
+  onBlockComplete?(block: StreamedBlock): void;
 }
 
 export interface ModelClientOptions {
@@ -100,6 +110,7 @@ export async function streamMessage(
         system: request.system,
         messages: request.messages,
         max_tokens: request.maxTokens,
+        ...(request.tools?.length ? { tools: request.tools } : {}),
         stream: true,
       },
       { signal: inner.signal },
@@ -134,6 +145,10 @@ export async function streamMessage(
         case 'content_block_stop': {
           const block = blocks[event.index];
           if (block?.type === 'tool_use') block.input = parseToolInput(block.json ?? '');
+          if (block) {
+            const { json: _json, ...complete } = block;
+            listener.onBlockComplete?.(complete as StreamedBlock);
+          }
           break;
         }
         case 'message_delta':

@@ -55,6 +55,10 @@ const USER_TEXT: Record<ModelErrorReason, { text: string; action?: ModelErrorAct
 /** A failed model call, classified. `message` is safe to show; `detail` goes to the log only. */
 export class ModelError extends Error {
   readonly action: ModelErrorAction | undefined;
+  /** How long the server asked us to wait (retry-after / retry-after-ms), when it said. */
+  retryAfterMs?: number;
+  /** For a 400 "input length and max_tokens exceed context limit": the numbers it gave. */
+  contextOverflow?: { inputTokens: number; maxTokens: number; limit: number };
 
   constructor(
     readonly reason: ModelErrorReason,
@@ -81,23 +85,47 @@ export function toModelError(err: unknown, signal?: AbortSignal): ModelError {
   if (err instanceof APIConnectionError) return new ModelError('network', describeCause(err));
   if (err instanceof AuthenticationError) return new ModelError('auth', apiDetail(err), 401);
   if (err instanceof PermissionDeniedError) return new ModelError('permission', apiDetail(err), 403);
-  if (err instanceof RateLimitError) return new ModelError('rate_limit', apiDetail(err), 429);
-  if (err instanceof OverloadedError) return new ModelError('overloaded', apiDetail(err), 529);
+  if (err instanceof RateLimitError) return withRetryAfter(new ModelError('rate_limit', apiDetail(err), 429), err);
+  if (err instanceof OverloadedError) return withRetryAfter(new ModelError('overloaded', apiDetail(err), 529), err);
   if (err instanceof NotFoundError) return new ModelError('model_not_found', apiDetail(err), 404);
   if (err instanceof BadRequestError) {
-    // The API names this case only in its message; the SDK offers no class or code for it.
-    const tooLong = /prompt is too long|exceed.*context/i.test(err.apiMessage ?? '');
+    // The API names these cases only in its message; the SDK offers no class or code for them.
+    const message = err.apiMessage ?? '';
+    const overflow = /input length and `?max_tokens`? exceed context limit:\s*(\d+)\s*\+\s*(\d+)\s*>\s*(\d+)/i.exec(message);
+    if (overflow) {
+      const e = new ModelError('prompt_too_long', apiDetail(err), 400);
+      e.contextOverflow = { inputTokens: Number(overflow[1]), maxTokens: Number(overflow[2]), limit: Number(overflow[3]) };
+      return e;
+    }
+    const tooLong = /prompt is too long|exceed.*context/i.test(message);
     return new ModelError(tooLong ? 'prompt_too_long' : 'bad_request', apiDetail(err), 400);
   }
+  if (err instanceof APIError && err.status === 408) return withRetryAfter(new ModelError('timeout', apiDetail(err), 408), err);
   if (err instanceof APIError) {
-    if (err.type === 'overloaded_error') return new ModelError('overloaded', apiDetail(err), err.status);
-    if (err.status !== undefined && err.status >= 500) return new ModelError('server', apiDetail(err), err.status);
+    if (err.type === 'overloaded_error') return withRetryAfter(new ModelError('overloaded', apiDetail(err), err.status), err);
+    if (err.status !== undefined && err.status >= 500) return withRetryAfter(new ModelError('server', apiDetail(err), err.status), err);
     if (err.status === undefined) return new ModelError('network', describeCause(err));
     return new ModelError('bad_request', apiDetail(err), err.status);
   }
   // Errors thrown while a stream is read (socket reset, premature close) are not APIErrors.
   if (err instanceof Error && isNetworkFailure(err)) return new ModelError('network', describeCause(err));
   throw err; // anything else is a bug in Reverie, not a model failure
+}
+
+/** Reads retry-after-ms, or retry-after in seconds or as an HTTP date. */
+function withRetryAfter(e: ModelError, err: APIError): ModelError {
+  const headers = err.headers;
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (headers?.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) e.retryAfterMs = ms;
+  else {
+    const value = headers?.get('retry-after');
+    if (value) {
+      const seconds = Number(value);
+      const when = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+      if (Number.isFinite(when)) e.retryAfterMs = Math.max(0, when);
+    }
+  }
+  return e;
 }
 
 function apiDetail(err: APIError): string {

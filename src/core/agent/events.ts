@@ -1,0 +1,45 @@
+import type { Usage } from '../model/modelClient';
+import type { ModelErrorReason } from '../model/modelError';
+
+/** Why the loop goes round again. Tests assert on these names. */
+export type ContinueReason =
+  | 'next_turn' // tool results are in; ask the model what next
+  | 'retry' // a recoverable API failure; same request after a delay
+  | 'max_tokens_escalate' // output cut off: the same request once more with a higher limit
+  | 'max_tokens_continue' // still cut off: keep the partial answer and ask it to go on
+  | 'context_overflow_retry'; // input + max_tokens exceeded the window: retry with max_tokens that fits
+
+/** How a run of the loop ended. Tests assert on these names. */
+export type EndState =
+  | 'completed'
+  | 'aborted_streaming'
+  | 'aborted_tools'
+  | 'max_turns'
+  | 'max_tokens'
+  | 'model_error'
+  | 'prompt_too_long';
+
+/** What the loop reports as it works; the panel and the CLI render these. */
+export type AgentEvent =
+  | { type: 'request_start'; turn: number; attempt: number; maxTokens: number }
+  | { type: 'text'; text: string }
+  /** The text streamed since the last request_start will not be kept (a retry or an escalation follows). */
+  | { type: 'discard_text' }
+  | { type: 'tool_use_start'; id: string; name: string }
+  | { type: 'tool_call'; id: string; name: string; input: unknown }
+  | { type: 'tool_progress'; id: string; text: string }
+  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean }
+  | { type: 'continue'; reason: ContinueReason; detail?: string }
+  | { type: 'retry_wait'; reason: ModelErrorReason; attempt: number; delayMs: number; discardedText: boolean }
+  | { type: 'usage'; usage: Usage };
+
+export interface AgentOutcome {
+  state: EndState;
+  /** API rounds made (requests that returned a message). */
+  turns: number;
+  usage: Usage;
+  /** For model_error / prompt_too_long: what went wrong, safe to show. */
+  error?: import('../model/modelError').ModelError;
+  /** The last assistant text, for the CLI's text output. */
+  finalText: string;
+}
