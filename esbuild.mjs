@@ -31,6 +31,15 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
     entryPoints: { chat: 'webview-ui/main.ts' }, // main.ts imports chat.css, emitted as chat.css
     outdir: 'dist/webview',
     platform: 'browser',

@@ -54,7 +54,7 @@ const t0 = Date.now();
 await level('typecheck', [['npx', ['tsc', '-p', '.']], ['npx', ['tsc', '-p', 'webview-ui']], ['npx', ['tsc', '-p', 'test']]]);
 // A passing type check counts as one check; it has no tests of its own to count.
 if (results.at(-1)?.name === 'typecheck' && results.at(-1).failed === 0) results.at(-1).passed = 1;
-await level('unit', [['npx', ['tsc', '-p', 'test', '--noEmit', 'false']], ['npx', ['mocha'], true]]);
+await level('unit', [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'test', '--noEmit', 'false']], ['npx', ['mocha'], true]]);
 if (wanted('integration') || wanted('e2e')) {
   await level('tools', [['bash', ['scripts/setup-tools.sh']]]);
   if (results.at(-1)?.name === 'tools' && results.at(-1).failed === 0) results.pop();

@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
-import { Conversation } from './core/session/conversation';
+import { createEditorConversation, reportBadRules } from './host/agentHost';
+import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { MemoryTreeProvider } from './host/memoryTreeProvider';
 import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
+import { PermissionState } from './host/permissionState';
 
 /** What activate() returns: a small surface for other extensions and for the integration tests. */
 export interface ReverieApi {
   readonly chat: ChatController;
   readonly chatView: ChatViewProvider;
   readonly memoryTree: MemoryTreeProvider;
+  readonly permissions: PermissionState;
+  readonly approvals: VsCodeApprovals;
 }
 
 /** The composition root: build the adapters, wire the core, register everything VS Code shows. */
@@ -24,10 +28,14 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   const channel = sub(vscode.window.createOutputChannel('Reverie', { log: true }));
   const log = outputLogger(channel);
   const access = sub(new VsCodeModelAccess(context.secrets));
+  const permissions = sub(new PermissionState());
+  const approvals = sub(new VsCodeApprovals(context.globalStorageUri));
+  sub(approvals.registerCommands());
 
-  // 2. The core, and the controller that connects it to the panel.
-  const conversation = new Conversation(access, log);
-  const chat = new ChatController(conversation, {
+  // 2. The core agent on the editor's hands, and the controller that connects it to the panel.
+  const agent = createEditorConversation({ context, access, log, permissions, approvals });
+  agent.disposables.forEach(sub);
+  const chat = new ChatController(agent.conversation, {
     hasApiKey: () => access.hasApiKey(),
     model: () => access.model(),
     setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
@@ -37,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('reverie.model')) void chat.refreshPanel();
+    if (e.affectsConfiguration('reverie.permissions')) reportBadRules(log);
   }));
+  reportBadRules(log);
 
   // 3. Views.
   const chatView = sub(new ChatViewProvider(context.extensionUri, chat));
@@ -56,9 +66,10 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   command('reverie.stop', () => chat.stop());
   command('reverie.focusChat', () => chatView.reveal());
   command('reverie.showLog', () => channel.show());
+  command('reverie.setPermissionMode', () => permissions.pick());
 
   log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
-  return { chat, chatView, memoryTree };
+  return { chat, chatView, memoryTree, permissions, approvals };
 }
 
 export function deactivate(): void {}

@@ -18,6 +18,7 @@ app.innerHTML = `
     <p>Ask about your code. Enter sends, Shift+Enter adds a line.</p>
   </div>
   <main id="transcript" aria-live="polite" aria-label="Conversation"></main>
+  <div id="status" class="status-line" aria-live="polite" hidden></div>
   <form id="composer">
     <textarea id="prompt" rows="3" aria-label="Message Reverie" placeholder="Ask Reverie..."></textarea>
     <div class="composer-row">
@@ -58,13 +59,20 @@ const handlers: HandlerMap<HostToWebview> = {
   },
   turnStarted: (m) => {
     if (!m.retry) transcript.add({ role: 'user', id: m.userEntryId, text: m.text });
-    transcript.startAnswer(m.turnId, m.assistantEntryId);
+    transcript.startTurn(m.turnId);
     setBusy(true);
     refreshEmpty();
   },
-  textDelta: (m) => transcript.appendDelta(m.turnId, m.seq, m.text),
+  textDelta: (m) => transcript.appendDelta(m.turnId, m.entryId, m.seq, m.text),
+  toolUpdate: (m) => transcript.upsertTool(m.turnId, m.entry),
+  entriesRemoved: (m) => transcript.remove(m.ids),
+  status: (m) => {
+    $('status').textContent = m.text;
+    $('status').hidden = m.text === '';
+  },
   turnEnded: (m) => {
-    transcript.endAnswer(m.turnId, m.state);
+    transcript.endTurn(m.turnId, m.state);
+    $('status').hidden = true;
     setBusy(false);
   },
   error: (m) => {

@@ -1,15 +1,24 @@
 import type { TranscriptEntry, WebviewToHost } from '../src/shared/protocol';
 
-type AnswerState = 'completed' | 'aborted' | 'model_error';
+type ToolEntry = Extract<TranscriptEntry, { role: 'tool' }>;
+type EndState = 'completed' | 'aborted_streaming' | 'aborted_tools' | 'max_turns' | 'max_tokens' | 'model_error' | 'prompt_too_long';
 
 const ACTION_LABELS = { setApiKey: 'Set API Key', retry: 'Retry', openSettings: 'Open Settings', newConversation: 'New Conversation' } as const;
+const TOOL_STATUS = { pending: '…', running: '…', done: '✓', error: '✗', interrupted: '⏹' } as const;
+const END_NOTES: Partial<Record<EndState, string>> = {
+  aborted_streaming: 'Stopped',
+  aborted_tools: 'Stopped',
+  max_turns: 'Stopped: the turn limit was reached',
+  max_tokens: 'Stopped: the answer kept hitting the output limit',
+};
 
 /**
  * The conversation as DOM. Streaming answers are re-rendered at most once per animation frame,
- * however many deltas arrive in between.
+ * however many deltas arrive in between. Tool output is only ever set as text.
  */
 export class Transcript {
-  private readonly answers = new Map<string, { el: HTMLElement; body: HTMLElement; text: string; nextSeq: number }>();
+  private readonly streaming = new Map<string, { el: HTMLElement; body: HTMLElement; text: string }>();
+  private readonly turns = new Map<string, { nextSeq: number; ids: string[] }>();
   private readonly dirty = new Set<string>();
   private frame = 0;
 
@@ -25,12 +34,13 @@ export class Transcript {
 
   reset(entries: TranscriptEntry[]): void {
     this.root.replaceChildren();
-    this.answers.clear();
+    this.streaming.clear();
+    this.turns.clear();
     this.dirty.clear();
     entries.forEach((e) => this.add(e));
   }
 
-  add(entry: TranscriptEntry): void {
+  add(entry: TranscriptEntry): HTMLElement {
     const stick = this.atBottom();
     const el = document.createElement('div');
     el.dataset.id = entry.id;
@@ -43,7 +53,10 @@ export class Transcript {
       body.className = 'markdown';
       body.innerHTML = this.render(entry.text);
       el.append(body);
-      this.markStatus(el, entry.status === 'stopped' ? 'aborted' : entry.status === 'error' ? 'model_error' : undefined);
+      if (entry.status === 'stopped') this.note(el, 'Stopped');
+    } else if (entry.role === 'tool') {
+      el.className = 'tool';
+      this.fillTool(el, entry);
     } else {
       el.className = 'msg error';
       el.setAttribute('role', 'alert');
@@ -55,38 +68,77 @@ export class Transcript {
     }
     this.root.append(el);
     if (stick) this.scrollToBottom();
+    return el;
   }
 
-  startAnswer(turnId: string, entryId: string): void {
-    const stick = this.atBottom();
-    const el = document.createElement('div');
-    el.className = 'msg assistant streaming';
-    el.dataset.id = entryId;
-    const body = document.createElement('div');
-    body.className = 'markdown';
-    el.append(body);
-    this.root.append(el);
-    this.answers.set(turnId, { el, body, text: '', nextSeq: 0 });
-    if (stick) this.scrollToBottom();
+  startTurn(turnId: string): void {
+    this.turns.set(turnId, { nextSeq: 0, ids: [] });
   }
 
-  appendDelta(turnId: string, seq: number, text: string): void {
-    const answer = this.answers.get(turnId);
-    if (!answer || seq !== answer.nextSeq) return; // a stale turn (cleared) or a duplicate
-    answer.nextSeq++;
+  appendDelta(turnId: string, entryId: string, seq: number, text: string): void {
+    const turn = this.turns.get(turnId);
+    if (!turn || seq !== turn.nextSeq) return; // a stale turn (cleared) or a duplicate
+    turn.nextSeq++;
+    let answer = this.streaming.get(entryId);
+    if (!answer) {
+      const el = this.add({ role: 'assistant', id: entryId, text: '', status: 'streaming' });
+      el.classList.add('streaming');
+      answer = { el, body: el.querySelector('.markdown') as HTMLElement, text: '' };
+      this.streaming.set(entryId, answer);
+      turn.ids.push(entryId);
+    }
     answer.text += text;
-    this.dirty.add(turnId);
+    this.dirty.add(entryId);
     this.frame ||= requestAnimationFrame(() => this.flush());
   }
 
-  endAnswer(turnId: string, state: AnswerState): void {
-    const answer = this.answers.get(turnId);
-    if (!answer) return;
+  upsertTool(turnId: string, entry: ToolEntry): void {
+    const existing = this.root.querySelector<HTMLElement>(`[data-id="${CSS.escape(entry.id)}"]`);
+    if (existing) this.fillTool(existing, entry);
+    else {
+      this.add(entry);
+      this.turns.get(turnId)?.ids.push(entry.id);
+    }
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) {
+      this.root.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
+      this.streaming.delete(id);
+      this.dirty.delete(id);
+    }
+  }
+
+  endTurn(turnId: string, state: EndState): void {
     this.flush();
-    answer.el.classList.remove('streaming');
-    if (!answer.text && state === 'model_error') answer.el.remove(); // the error card says it all
-    else this.markStatus(answer.el, state);
-    this.answers.delete(turnId);
+    const turn = this.turns.get(turnId);
+    if (!turn) return;
+    for (const id of turn.ids) {
+      this.streaming.get(id)?.el.classList.remove('streaming');
+      this.streaming.delete(id);
+    }
+    const note = END_NOTES[state];
+    if (note) {
+      const last = [...turn.ids].reverse().map((id) => this.root.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`)).find(Boolean);
+      if (last) this.note(last, note);
+      else this.note(this.add({ role: 'assistant', id: `${turnId}-stopped`, text: '', status: 'stopped' }), 'Stopped before any answer arrived', true);
+    }
+    this.turns.delete(turnId);
+  }
+
+  private fillTool(el: HTMLElement, entry: ToolEntry): void {
+    el.dataset.status = entry.status;
+    el.dataset.tool = entry.name;
+    let details = el.querySelector('details');
+    if (!details) {
+      details = document.createElement('details');
+      details.innerHTML = '<summary><span class="tool-status"></span><span class="tool-name"></span><span class="tool-summary"></span></summary><pre class="tool-output"></pre>';
+      el.append(details);
+    }
+    (details.querySelector('.tool-status') as HTMLElement).textContent = TOOL_STATUS[entry.status];
+    (details.querySelector('.tool-name') as HTMLElement).textContent = entry.name;
+    (details.querySelector('.tool-summary') as HTMLElement).textContent = entry.summary;
+    (details.querySelector('.tool-output') as HTMLElement).textContent = entry.output || '(no output yet)';
   }
 
   private flush(): void {
@@ -94,20 +146,18 @@ export class Transcript {
     this.frame = 0;
     const stick = this.atBottom();
     for (const id of this.dirty) {
-      const answer = this.answers.get(id);
+      const answer = this.streaming.get(id);
       if (answer) answer.body.innerHTML = this.render(answer.text);
     }
     this.dirty.clear();
     if (stick) this.scrollToBottom();
   }
 
-  private markStatus(el: HTMLElement, state: AnswerState | undefined): void {
-    if (state !== 'aborted' && state !== 'model_error') return;
-    const tag = document.createElement('div');
+  private note(el: HTMLElement, text: string, replace = false): void {
+    const tag = el.querySelector('.status') ?? document.createElement('div');
     tag.className = 'status';
-    const empty = el.querySelector('.markdown')?.textContent === '';
-    tag.textContent = state === 'aborted' ? (empty ? 'Stopped before any answer arrived' : 'Stopped') : 'Incomplete: the answer was cut off by an error';
-    el.append(tag);
+    tag.textContent = text;
+    if (replace || !tag.parentElement) el.append(tag);
   }
 
   private actionButton(action: keyof typeof ACTION_LABELS): HTMLButtonElement {

@@ -1,6 +1,8 @@
-import type { Conversation, TurnOutcome } from '../core/session/conversation';
+import type { AgentOutcome } from '../core/agent/events';
+import type { Conversation } from '../core/session/conversation';
 import type { Logger } from '../core/ports';
 import { dispatch, webviewToHost, type HandlerMap, type HostToWebview, type TranscriptEntry, type WebviewToHost } from '../shared/protocol';
+import { TurnView } from './turnView';
 
 /** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
 export interface ChatEnvironment {
@@ -13,18 +15,16 @@ export interface ChatEnvironment {
 }
 
 type Post = (msg: HostToWebview) => void;
-
-/** How long streamed text is gathered before it is posted: one message per frame, not per token. */
-const DELTA_FLUSH_MS = 16;
+type ErrorEntry = Extract<TranscriptEntry, { role: 'error' }>;
 
 /**
  * The chat panel's brain on the host side: owns the conversation and the transcript the panel
- * shows, turns webview messages into turns, and streams deltas back. One turn at a time.
+ * shows, turns webview messages into agent runs, and streams their progress back. One run at a time.
  */
 export class ChatController {
   private readonly entries: TranscriptEntry[] = [];
   private readonly listeners = new Set<Post>();
-  private turn: { id: string; abort: AbortController; done: Promise<TurnOutcome> } | undefined;
+  private turn: { abort: AbortController; done: Promise<AgentOutcome> } | undefined;
   private nextId = 1;
 
   private readonly handlers: HandlerMap<WebviewToHost> = {
@@ -66,24 +66,24 @@ export class ChatController {
     return this.entries;
   }
 
-  async submit(text: string): Promise<TurnOutcome | undefined> {
+  async submit(text: string): Promise<AgentOutcome | undefined> {
     if (this.turn) {
-      this.postError(undefined, 'busy', 'Reverie is still answering. Press Stop first, or wait for the answer.');
+      this.postError(undefined, 'busy', 'Reverie is still working. Press Stop first, or wait for it to finish.');
       return undefined;
     }
     const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text };
     this.entries.push(userEntry);
-    return this.runTurn(userEntry.id, text, false, (signal, listener) => this.conversation.send(text, signal, listener));
+    return this.run(userEntry.id, text, false, (signal, emit) => this.conversation.send(text, signal, emit));
   }
 
-  async retry(): Promise<TurnOutcome | undefined> {
+  async retry(): Promise<AgentOutcome | undefined> {
     if (this.turn || !this.conversation.awaitingAnswer) return undefined;
     const lastUser = [...this.entries].reverse().find((e) => e.role === 'user');
     if (!lastUser || lastUser.role !== 'user') return undefined;
-    return this.runTurn(lastUser.id, lastUser.text, true, (signal, listener) => this.conversation.retry(signal, listener));
+    return this.run(lastUser.id, lastUser.text, true, (signal, emit) => this.conversation.retry(signal, emit));
   }
 
-  /** Stops the running turn at once; what already arrived stays in the transcript. */
+  /** Stops the running turn at once: streaming ends, commands are killed; what arrived stays. */
   stop(): void {
     this.turn?.abort.abort();
   }
@@ -102,71 +102,52 @@ export class ChatController {
     this.post({ type: 'auth', hasApiKey: await this.env.hasApiKey() });
   }
 
+  /** Redraws the panel from the host's state (on load, and when a setting it shows changes). */
+  async refreshPanel(): Promise<void> {
+    this.post({ type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy, entries: this.entries.map((e) => ({ ...e })) });
+  }
+
   /** Waits for the running turn, if any (used by tests and on shutdown). */
   async idle(): Promise<void> {
     await this.turn?.done.catch(() => undefined);
   }
 
-  private async runTurn(
+  private async run(
     userEntryId: string,
     text: string,
     retry: boolean,
-    start: (signal: AbortSignal, listener: { onText(delta: string): void }) => Promise<TurnOutcome>,
-  ): Promise<TurnOutcome> {
+    start: (signal: AbortSignal, emit: (e: Parameters<TurnView['handle']>[0]) => void) => Promise<AgentOutcome>,
+  ): Promise<AgentOutcome> {
     const turnId = this.id('t');
     const abort = new AbortController();
-    const answer: TranscriptEntry & { role: 'assistant' } = { role: 'assistant', id: this.id('e'), text: '', status: 'streaming' };
-    this.entries.push(answer);
-    this.post({ type: 'turnStarted', turnId, userEntryId, assistantEntryId: answer.id, text, retry });
-
-    let seq = 0;
-    let pending = '';
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (!pending) return;
-      this.post({ type: 'textDelta', turnId, seq: seq++, text: pending });
-      pending = '';
-    };
-    const onText = (delta: string) => {
-      answer.text += delta;
-      pending += delta;
-      timer ??= setTimeout(flush, DELTA_FLUSH_MS);
-    };
-
-    const done = start(abort.signal, { onText });
-    this.turn = { id: turnId, abort, done };
+    this.post({ type: 'turnStarted', turnId, userEntryId, text, retry });
+    const view = new TurnView(turnId, this.entries, (m) => this.post(m), () => this.id('e'));
+    const done = start(abort.signal, (e) => view.handle(e));
+    this.turn = { abort, done };
     this.env.busyChanged?.(true);
-    let outcome: TurnOutcome;
+    let outcome: AgentOutcome;
     try {
       outcome = await done;
     } catch (err) {
       // A bug, not a model failure: keep the session usable and say so without a stack trace.
       this.log.error(`turn failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}`);
-      outcome = { state: 'model_error', text: answer.text };
+      outcome = { state: 'model_error', turns: 0, usage: { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 }, finalText: '' };
+      view.finish(outcome);
       this.postError(turnId, 'internal', 'Something went wrong inside Reverie. Details are in the "Reverie" output channel.');
+      return outcome;
     } finally {
-      if (timer) clearTimeout(timer);
-      flush();
       this.turn = undefined;
       this.env.busyChanged?.(false);
     }
-    answer.status = outcome.state === 'completed' ? 'done' : outcome.state === 'aborted' ? 'stopped' : 'error';
-    if (!answer.text) this.entries.splice(this.entries.indexOf(answer), 1); // still there: clearing waits for idle()
-    this.post({ type: 'turnEnded', turnId, state: outcome.state, usage: outcome.usage });
+    view.finish(outcome);
     if (outcome.error) this.postError(turnId, outcome.error.reason, outcome.error.message, outcome.error.action);
     return outcome;
   }
 
-  private postError(turnId: string | undefined, reason: Extract<TranscriptEntry, { role: 'error' }>['reason'], message: string, action?: Extract<TranscriptEntry, { role: 'error' }>['action']): void {
-    const entry: TranscriptEntry = { role: 'error', id: this.id('e'), reason, message, action };
+  private postError(turnId: string | undefined, reason: ErrorEntry['reason'], message: string, action?: ErrorEntry['action']): void {
+    const entry: ErrorEntry = { role: 'error', id: this.id('e'), reason, message, action };
     this.entries.push(entry);
     this.post({ type: 'error', turnId, entryId: entry.id, reason, message, action });
-  }
-
-  /** Redraws the panel from the host's state (on load, and when a setting it shows changes). */
-  async refreshPanel(): Promise<void> {
-    this.post({ type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy, entries: [...this.entries] });
   }
 
   private post(msg: HostToWebview): void {

@@ -11,7 +11,21 @@ export const errorReason = z.enum([
 ]);
 export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);
 
+export const endState = z.enum(['completed', 'aborted_streaming', 'aborted_tools', 'max_turns', 'max_tokens', 'model_error', 'prompt_too_long']);
+
+const toolEntry = z.object({
+  role: z.literal('tool'),
+  id: z.string(),
+  name: z.string(),
+  /** One line for the card: the path, pattern or command the tool was called with. */
+  summary: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'error', 'interrupted']),
+  /** The start of the tool's output or result, for the card's details. */
+  output: z.string(),
+});
+
 const transcriptEntry = z.discriminatedUnion('role', [
+  toolEntry,
   z.object({ role: z.literal('user'), id: z.string(), text: z.string() }),
   z.object({
     role: z.literal('assistant'),
@@ -33,13 +47,19 @@ export const hostToWebview = z.discriminatedUnion('type', [
     entries: z.array(transcriptEntry),
   }),
   z.object({ type: z.literal('auth'), hasApiKey: z.boolean() }),
-  z.object({ type: z.literal('turnStarted'), turnId: z.string(), userEntryId: z.string(), assistantEntryId: z.string(), text: z.string(), retry: z.boolean() }),
-  /** A piece of streamed assistant text; `seq` counts from 0 within the turn. */
-  z.object({ type: z.literal('textDelta'), turnId: z.string(), seq: z.number().int().nonnegative(), text: z.string() }),
+  z.object({ type: z.literal('turnStarted'), turnId: z.string(), userEntryId: z.string(), text: z.string(), retry: z.boolean() }),
+  /** A piece of streamed assistant text for entry `entryId` (created on its first delta); `seq` counts from 0 within the turn. */
+  z.object({ type: z.literal('textDelta'), turnId: z.string(), entryId: z.string(), seq: z.number().int().nonnegative(), text: z.string() }),
+  /** A tool card, created or updated. */
+  z.object({ type: z.literal('toolUpdate'), turnId: z.string(), entry: toolEntry }),
+  /** Entries that will not be kept (the request is being retried). */
+  z.object({ type: z.literal('entriesRemoved'), turnId: z.string(), ids: z.array(z.string()) }),
+  /** A passing status line, e.g. "API overloaded; retrying in 2 s (attempt 1 of 10)"; empty text clears it. */
+  z.object({ type: z.literal('status'), turnId: z.string(), text: z.string() }),
   z.object({
     type: z.literal('turnEnded'),
     turnId: z.string(),
-    state: z.enum(['completed', 'aborted', 'model_error']),
+    state: endState,
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadInputTokens: z.number(), cacheCreationInputTokens: z.number() }).optional(),
   }),
   z.object({ type: z.literal('error'), turnId: z.string().optional(), entryId: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { MockAnthropicServer, overloaded, reply, requestKey } from '../fixtures/mockAnthropic';
+import { FINAL_ANSWER, fixScenario, toolResultsSent } from '../fixtures/fixScenario';
+import { MockAnthropicServer, overloadedUntilGivenUp, reply, requestKey } from '../fixtures/mockAnthropic';
 import { launchBrowser, makeRunDir, repoRoot, startCodeServer, type CodeServer } from '../support/codeServer';
 
 const KEY = 'sk-ant-e2e-not-a-real-key';
@@ -21,6 +22,7 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
   let browser: Browser;
   let page: Page;
   let chat: FrameLocator;
+  let workspace: string;
 
   const shot = async (name: string) => {
     fs.mkdirSync(artifacts, { recursive: true });
@@ -38,7 +40,9 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     const vsix = process.env.REVERIE_VSIX ?? path.join(repoRoot, 'reverie.vsix');
     assert.ok(fs.existsSync(vsix), `${vsix} not found: run "npm run package" first`);
     mock = await MockAnthropicServer.start({ apiKeys: [KEY] });
-    const { dir, workspace } = makeRunDir('e2e');
+    const run = makeRunDir('e2e', 'buggy-repo');
+    const dir = run.dir;
+    workspace = run.workspace;
     server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -125,7 +129,7 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
   });
 
   it('an overloaded API shows a clear error with Retry, and Retry gets the answer', async () => {
-    mock.enqueue(overloaded(), overloaded(), overloaded(), reply('Back to normal.'));
+    mock.enqueue(...overloadedUntilGivenUp(), reply('Back to normal.'));
     await send('are you there?');
     const error = chat.locator('.msg.error[data-reason="overloaded"]');
     await error.waitFor({ timeout: 20_000 });
@@ -144,6 +148,33 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     assert.equal(await chat.locator('.msg').count(), before);
     assert.equal((await chat.locator('.msg.assistant pre code').first().innerText()).trim(), 'const answer = 42;');
     await chat.locator('.status', { hasText: 'Stopped' }).waitFor();
+  });
+
+  it('fixes a failing test from the panel: reads, asks before running and before editing, verifies, answers', async () => {
+    mock.enqueue(...fixScenario());
+    const t0 = Date.now();
+    await send('The test fails. Fix it.');
+    // run_command asks with the exact command line; "Always allow" covers the second run too.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    assert.match(await dialog.innerText(), /node test\.js/);
+    await dialog.getByRole('button', { name: 'Always allow' }).click();
+    // edit_file opens a diff of the proposed change with Accept in the editor title.
+    const accept = page.locator('.editor-actions .action-label[aria-label*="Accept Proposed Change"]').first();
+    await accept.waitFor({ timeout: 30_000 });
+    await shot('e2e-edit-approval.png');
+    await accept.click();
+    await chat.locator('.msg.assistant', { hasText: 'now passes' }).waitFor({ timeout: 30_000 });
+    const ms = Date.now() - t0;
+    assert.match(fs.readFileSync(path.join(workspace, 'math.js'), 'utf8'), /return a \+ b;/);
+    const sent = toolResultsSent(mock.requests);
+    assert.match(sent.get('toolu_test1')!.content, /FAIL: add\(2, 3\) returned -1/);
+    assert.match(sent.get('toolu_test2')!.content, /PASS: add\(2, 3\) = 5[\s\S]*Exit code: 0/);
+    const cards = await chat.locator('.tool').evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.tool}:${(e as HTMLElement).dataset.status}`));
+    assert.deepEqual(cards.slice(-5), ['read_file:done', 'grep:done', 'run_command:error', 'edit_file:done', 'run_command:done']);
+    assert.equal(await chat.locator('.msg.assistant').last().innerText(), FINAL_ANSWER.replace(/`/g, ''));
+    console.log(`      panel fix-the-test session: ${ms} ms end to end (two approvals clicked)`);
+    console.log(`      screenshot: ${await shot('e2e-fixed-test.png')}`);
   });
 
   it('the New Conversation button in the view title clears the panel', async () => {

@@ -41,12 +41,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A fresh folder for one run, with a copy of the test workspace. */
-export function makeRunDir(kind: string): { dir: string; workspace: string } {
+/** A fresh folder for one run, with a copy of a fixture folder as the workspace. */
+export function makeRunDir(kind: string, fixture = 'workspace'): { dir: string; workspace: string } {
   const dir = path.join(repoRoot, '.test-runs', `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   const workspace = path.join(dir, 'workspace');
   fs.mkdirSync(dir, { recursive: true });
-  fs.cpSync(path.join(repoRoot, 'test/fixtures/workspace'), workspace, { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'test/fixtures', fixture), workspace, { recursive: true });
   return { dir, workspace };
 }
 

@@ -1,9 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { Conversation } from '../../src/core/session/conversation';
+import { z } from 'zod';
 import { ChatController, type ChatEnvironment } from '../../src/host/chatController';
+import { defineTool } from '../../src/core/tools/tool';
 import { hostToWebview, type HostToWebview } from '../../src/shared/protocol';
-import { MockAnthropicServer, overloaded, reply, stallAfter } from '../fixtures/mockAnthropic';
-import { MemoryLogger, fakeAccess } from './fakes';
+import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall } from '../fixtures/mockAnthropic';
+import { MemoryLogger, fakeAccess, testConversation } from './fakes';
+
+const echoTool = defineTool({
+  name: 'echo_back', description: 'echoes', readOnly: true, input: z.object({ path: z.string() }),
+  run: async (i, ctx) => {
+    ctx.progress?.('working...');
+    return { content: `contents of ${i.path}` };
+  },
+});
 
 describe('ChatController (host <-> core, no VS Code needed)', () => {
   let mock: MockAnthropicServer;
@@ -28,7 +37,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
       openSettings: async () => void actions.push('openSettings'),
       busyChanged: (busy) => void actions.push(busy ? 'busy' : 'idle'),
     };
-    chat = new ChatController(new Conversation(access, log, { maxRetries: 0 }), env, log);
+    chat = new ChatController(testConversation(access, log, [echoTool]), env, log);
     chat.onDidPost((m) => {
       assert.ok(hostToWebview.safeParse(m).success, `host posted an invalid message: ${JSON.stringify(m)}`);
       posted.push(m);
@@ -62,9 +71,9 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     while (streamed().length === 0) await new Promise((r) => setTimeout(r, 5));
     chat.receive({ type: 'stop' });
     const outcome = await turn;
-    assert.equal(outcome?.state, 'aborted');
+    assert.equal(outcome?.state, 'aborted_streaming');
     const ended = posted.find((m) => m.type === 'turnEnded');
-    assert.equal(ended?.type === 'turnEnded' && ended.state, 'aborted');
+    assert.equal(ended?.type === 'turnEnded' && ended.state, 'aborted_streaming');
     const answer = chat.transcript[1];
     assert.ok(answer.role === 'assistant' && answer.status === 'stopped' && answer.text.length > 0);
   });
@@ -91,13 +100,14 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.deepEqual(actions.filter((a) => a === 'setApiKey'), ['setApiKey']);
   });
 
-  it('an overloaded API shows a retry action; retry answers the same question once', async () => {
-    mock.enqueue(overloaded(), reply('fine now'));
+  it('an overloaded API shows retry progress, then an error with a Retry action; Retry answers the same question once', async () => {
+    mock.enqueue(...Array.from({ length: 11 }, () => overloaded()), reply('fine now'));
     await chat.submit('q');
+    assert.ok(posted.some((m) => m.type === 'status' && /overloaded; retrying in 1 s \(attempt 1 of 10\)/.test(m.text)));
     assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'overloaded' && m.action === 'retry'));
     await chat.retry();
-    assert.equal(mock.requests.length, 2);
-    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'q' }]);
+    assert.equal(mock.requests.length, 12);
+    assert.deepEqual(mock.requests[11].body.messages, [{ role: 'user', content: 'q' }]);
     assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'error', 'assistant']);
   });
 
@@ -123,6 +133,27 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.equal(snap.hasApiKey, true);
     assert.equal(snap.entries.length, 2);
     assert.ok(!JSON.stringify(posted).includes('test-key'));
+  });
+
+  it('shows a tool call as a card that goes pending -> running -> done, and later text as a new entry', async () => {
+    mock.enqueue(toolCall('echo_back', { path: 'README.md' }, { text: 'Reading.', id: 'toolu_r' }), reply('It is a readme.'));
+    await chat.submit('what is it?');
+    const cards = posted.filter((m) => m.type === 'toolUpdate').map((m) => (m.type === 'toolUpdate' ? m.entry : undefined)!);
+    assert.deepEqual(cards.map((c) => c.status), ['pending', 'running', 'running', 'done']);
+    assert.equal(cards.at(-1)!.summary, 'README.md');
+    assert.equal(cards.at(-1)!.output, 'contents of README.md');
+    assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'assistant', 'tool', 'assistant']);
+    const entryIds = new Set(streamed().map((d) => (d.type === 'textDelta' ? d.entryId : '')));
+    assert.equal(entryIds.size, 2, 'text before and after the tool call are separate entries');
+  });
+
+  it('text from an attempt that failed part way is removed from the panel before the retry', async () => {
+    mock.enqueue({ ...dropAfter(6, 'Half an answer that will be replaced'), delayMs: 20 } as MockStep, reply('The whole answer.'));
+    await chat.submit('q');
+    const removed = posted.find((m) => m.type === 'entriesRemoved');
+    assert.ok(removed?.type === 'entriesRemoved' && removed.ids.length === 1);
+    const answers = chat.transcript.filter((e) => e.role === 'assistant');
+    assert.deepEqual(answers.map((a) => (a.role === 'assistant' ? a.text : '')), ['The whole answer.']);
   });
 
   it('ignores and logs malformed panel messages', () => {

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SYSTEM_PROMPT } from '../../src/core/context/systemPrompt';
-import { Conversation } from '../../src/core/session/conversation';
-import { MockAnthropicServer, dropAfter, reply, stallAfter } from '../fixtures/mockAnthropic';
-import { MemoryLogger, fakeAccess } from './fakes';
+import { MockAnthropicServer, reply, stallAfter, unauthorized } from '../fixtures/mockAnthropic';
+import { MemoryLogger, fakeAccess, testConversation } from './fakes';
 
 describe('Conversation (core/session)', () => {
   let mock: MockAnthropicServer;
@@ -12,15 +11,15 @@ describe('Conversation (core/session)', () => {
   const signal = () => new AbortController().signal;
 
   it('keeps the history and sends all of it, with the fixed system prompt, on the next turn', async () => {
-    const convo = new Conversation(fakeAccess(mock.url), new MemoryLogger(), { maxRetries: 0 });
+    const convo = testConversation(fakeAccess(mock.url), new MemoryLogger());
     mock.enqueue(reply('first answer'), reply('second answer'));
     const a = await convo.send('first question', signal());
     const b = await convo.send('second question', signal());
     assert.equal(a.state, 'completed');
-    assert.equal(b.text, 'second answer');
+    assert.equal(b.finalText, 'second answer');
     assert.deepEqual(mock.requests[1].body.messages, [
       { role: 'user', content: 'first question' },
-      { role: 'assistant', content: 'first answer' },
+      { role: 'assistant', content: [{ type: 'text', text: 'first answer' }] },
       { role: 'user', content: 'second question' },
     ]);
     assert.equal(mock.requests[1].body.system, SYSTEM_PROMPT);
@@ -28,7 +27,7 @@ describe('Conversation (core/session)', () => {
   });
 
   it('without a key, ends in model_error "no_api_key" and sends nothing', async () => {
-    const convo = new Conversation(fakeAccess(mock.url, ''), new MemoryLogger());
+    const convo = testConversation(fakeAccess(mock.url, ''), new MemoryLogger());
     const out = await convo.send('hello', signal());
     assert.equal(out.state, 'model_error');
     assert.equal(out.error?.reason, 'no_api_key');
@@ -37,36 +36,42 @@ describe('Conversation (core/session)', () => {
   });
 
   it('a stop keeps the partial answer, and the conversation carries on from it', async () => {
-    const convo = new Conversation(fakeAccess(mock.url), new MemoryLogger(), { maxRetries: 0 });
+    const convo = testConversation(fakeAccess(mock.url), new MemoryLogger());
     mock.enqueue(stallAfter(5, 'The partial answer goes on and on'), reply('continued'));
     const abort = new AbortController();
-    const out = await convo.send('long question', abort.signal, { onText: () => abort.abort() });
-    assert.equal(out.state, 'aborted');
-    assert.ok(out.text.length > 0);
+    const out = await convo.send('long question', abort.signal, (e) => e.type === 'text' && abort.abort());
+    assert.equal(out.state, 'aborted_streaming');
     await convo.send('go on', signal());
     const sent = mock.requests[1].body.messages;
     assert.deepEqual(sent.map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
-    assert.equal(sent[1].content, out.text);
+    assert.ok(sent[1].content[0].text.length > 0);
   });
 
   it('after a failure, retry() asks again without repeating the user message', async () => {
     const log = new MemoryLogger();
-    const convo = new Conversation(fakeAccess(mock.url), log, { maxRetries: 0 });
-    mock.enqueue(dropAfter(2), reply('recovered'));
+    const convo = testConversation(fakeAccess(mock.url), log);
+    mock.enqueue(unauthorized(), reply('recovered'));
     const failed = await convo.send('question', signal());
     assert.equal(failed.state, 'model_error');
-    assert.equal(failed.error?.reason, 'network');
+    assert.equal(failed.error?.reason, 'auth');
     assert.ok(convo.awaitingAnswer);
     const ok = await convo.retry(signal());
-    assert.equal(ok.text, 'recovered');
+    assert.equal(ok.finalText, 'recovered');
     assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'question' }]);
-    assert.ok(log.lines.some((l) => l.startsWith('warn turn failed: network')), log.lines.join('\n'));
+    assert.ok(log.lines.some((l) => l.startsWith('warn run ended: model_error')), log.lines.join('\n'));
+  });
+
+  it('restore() continues a saved conversation', async () => {
+    const convo = testConversation(fakeAccess(mock.url), new MemoryLogger());
+    convo.restore([{ role: 'user', content: 'earlier' }, { role: 'assistant', content: 'before' }]);
+    mock.enqueue(reply('now'));
+    await convo.send('later', signal());
+    assert.equal(mock.requests[0].body.messages.length, 3);
   });
 
   it('never writes the API key to the log', async () => {
     const log = new MemoryLogger();
-    const access = fakeAccess(mock.url, 'sk-ant-secret-123');
-    const convo = new Conversation(access, log, { maxRetries: 0 });
+    const convo = testConversation(fakeAccess(mock.url, 'sk-ant-secret-123'), log);
     await convo.send('hi', signal()); // rejected: the mock expects test-key
     assert.ok(log.lines.length > 0);
     assert.ok(!log.lines.some((l) => l.includes('sk-ant-secret-123')), log.lines.join('\n'));

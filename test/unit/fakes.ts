@@ -17,3 +17,19 @@ export function fakeAccess(baseUrl: string, key: string | undefined = 'test-key'
     model: () => model,
   };
 }
+
+import { Conversation, type ConversationDeps } from '../../src/core/session/conversation';
+import type { ToolContext, ToolDefinition } from '../../src/core/tools/tool';
+
+/** A Conversation on the mock server with instant retry waits and, optionally, some tools. */
+export function testConversation(access: ModelAccess, log: Logger, tools: ToolDefinition[] = [], extra: Partial<ConversationDeps> = {}): Conversation {
+  return new Conversation({
+    access,
+    log,
+    tools,
+    toolContext: (signal, progress, session) => ({ signal, progress, session, cwd: '/tmp', roots: ['/tmp'] } as unknown as ToolContext),
+    sessionDir: () => '/tmp/reverie-test-session',
+    options: { sleep: async () => true },
+    ...extra,
+  });
+}

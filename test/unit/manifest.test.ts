@@ -17,9 +17,13 @@ describe('package.json', () => {
     assert.ok(['machine', 'application'].includes(scope), `scope is ${scope}`);
   });
 
-  it('every contributed command is implemented in extension.ts', () => {
-    const source = fs.readFileSync(path.join(root, 'src/extension.ts'), 'utf8');
-    const missing = pkg.contributes.commands.map((c: { command: string }) => c.command).filter((id: string) => !source.includes(`'${id}'`));
+  it('every contributed command is registered somewhere in src/', () => {
+    const sources = (function walk(dir: string): string[] {
+      return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [fs.readFileSync(path.join(dir, e.name), 'utf8')] : []);
+    })(path.join(root, 'src')).join('\n');
+    const registered = new Set([...sources.matchAll(/(?:registerCommand|command)\(\s*'(reverie\.[A-Za-z]+)'/g)].map((m) => m[1]));
+    const missing = pkg.contributes.commands.map((c: { command: string }) => c.command).filter((id: string) => !registered.has(id));
     assert.deepEqual(missing, []);
   });
 
@@ -34,7 +38,9 @@ describe('workspace trust', () => {
   it('Reverie stays available in Restricted Mode, with its settings taken only from the user there', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.model']);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.model', 'reverie.permissions.allow']);
+    assert.equal(pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].scope, 'application', 'a workspace cannot choose the mode');
+    assert.ok(!pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].enum.includes('bypass'), 'bypass is never a default');
   });
 });
 

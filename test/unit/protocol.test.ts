@@ -34,8 +34,9 @@ describe('host <-> webview protocol', () => {
   });
 
   it('validates what the host sends, too', () => {
-    assert.ok(hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', seq: 0, text: 'hi' }).success);
-    assert.ok(!hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', seq: -1, text: 'hi' }).success);
+    assert.ok(hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', entryId: 'e2', seq: 0, text: 'hi' }).success);
+    assert.ok(!hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', entryId: 'e2', seq: -1, text: 'hi' }).success);
+    assert.ok(!hostToWebview.safeParse({ type: 'toolUpdate', turnId: 't1', entry: { role: 'tool', id: 'x', name: 'grep', summary: '', status: 'exploded', output: '' } }).success);
     assert.ok(!hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true }).success);
   });
 });

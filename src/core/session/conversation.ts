@@ -1,109 +1,117 @@
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { SYSTEM_PROMPT } from '../context/systemPrompt';
+import type { AgentEvent, AgentOutcome } from '../agent/events';
+import { runAgentLoop } from '../agent/loop';
 import { ModelError } from '../model/modelError';
-import { streamMessage, type StreamListener, type Usage } from '../model/modelClient';
 import type { Logger, ModelAccess } from '../ports';
-
-/** How a turn ended. The agent-loop issue grows this into the full set of named end states. */
-export type TurnEndState = 'completed' | 'aborted' | 'model_error';
-
-export interface TurnOutcome {
-  state: TurnEndState;
-  /** The assistant text received, complete or partial. */
-  text: string;
-  stopReason?: string | null;
-  usage?: Usage;
-  error?: ModelError;
-}
+import { ResultBudget } from '../tools/output';
+import type { ToolContext, ToolDefinition, ToolResult, ToolSession } from '../tools/tool';
 
 export interface ConversationOptions {
   maxTokens?: number;
-  /** Retries the SDK makes on 408/409/429/5xx before a turn fails. */
-  maxRetries?: number;
-  /** How long a silent stream is tolerated before the turn fails as a timeout. */
+  maxTurns?: number;
   idleTimeoutMs?: number;
+  /** Injected by tests to make retry waits instant. */
+  sleep?(ms: number, signal: AbortSignal): Promise<boolean>;
 }
 
-const DEFAULT_MAX_TOKENS = 8192;
+export interface ConversationDeps {
+  access: ModelAccess;
+  log: Logger;
+  tools: ToolDefinition[];
+  /** Builds a tool context for one call (ports, authorize, cwd) around this conversation's tool session. */
+  toolContext(signal: AbortSignal, progress: (text: string) => void, session: ToolSession): ToolContext;
+  /** Output caps and spilling, applied to every tool result. */
+  finalizeResult?(result: ToolResult, toolName: string, session: ToolSession): Promise<ToolResult>;
+  /** Where this conversation's spilled outputs go. */
+  sessionDir(): string;
+  options?: ConversationOptions;
+}
 
 /**
- * A conversation with the model: the message history and one streamed turn at a time.
- * Interrupted or failed turns keep what arrived, so nothing the user saw is lost and the next
- * message continues the same conversation (consecutive user turns are valid for the API).
+ * One conversation: the history and the tools' shared state, and one agent run at a time.
+ * Every end state leaves the history valid, so the next message continues the same conversation.
  */
 export class Conversation {
   private readonly history: MessageParam[] = [];
+  private toolSession: ToolSession;
 
-  constructor(
-    private readonly access: ModelAccess,
-    private readonly log: Logger,
-    private readonly options: ConversationOptions = {},
-  ) {}
+  constructor(private readonly deps: ConversationDeps) {
+    this.toolSession = this.newToolSession();
+  }
 
   get messages(): readonly MessageParam[] {
     return this.history;
   }
 
+  get todos(): ToolSession['todos'] {
+    return this.toolSession.todos;
+  }
+
+  /** Continues a saved conversation (the CLI's --resume). */
+  restore(messages: MessageParam[]): void {
+    this.history.splice(0, this.history.length, ...messages);
+  }
+
   clear(): void {
     this.history.length = 0;
+    this.toolSession = this.newToolSession();
   }
 
-  /** Sends a user message and streams the answer into `listener`. Never throws for model failures. */
-  async send(text: string, signal: AbortSignal, listener: StreamListener = {}): Promise<TurnOutcome> {
+  /** Sends a user message and runs the agent until it ends. Never throws for model failures. */
+  async send(text: string, signal: AbortSignal, emit: (e: AgentEvent) => void = () => {}): Promise<AgentOutcome> {
     this.history.push({ role: 'user', content: text });
-    return this.runTurn(signal, listener);
+    return this.run(signal, emit);
   }
 
-  /** Asks again after a failed turn, without repeating the user's message. */
-  async retry(signal: AbortSignal, listener: StreamListener = {}): Promise<TurnOutcome> {
-    if (this.history.at(-1)?.role !== 'user') {
-      throw new Error('retry() needs a conversation whose last message awaits an answer');
-    }
-    return this.runTurn(signal, listener);
+  /** Runs again after a failure, without repeating the user's message. */
+  async retry(signal: AbortSignal, emit: (e: AgentEvent) => void = () => {}): Promise<AgentOutcome> {
+    if (!this.awaitingAnswer) throw new Error('retry() needs a conversation whose last message awaits an answer');
+    return this.run(signal, emit);
   }
 
-  /** True when the last user message has no answer yet (after a failure or a stop before any text). */
+  /** True when the last message is the user's (a failure, or a stop before any answer). */
   get awaitingAnswer(): boolean {
     return this.history.at(-1)?.role === 'user';
   }
 
-  private async runTurn(signal: AbortSignal, listener: StreamListener): Promise<TurnOutcome> {
-    let text = '';
-    const tee: StreamListener = {
-      ...listener,
-      onText: (delta) => {
-        text += delta;
-        listener.onText?.(delta);
+  private async run(signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<AgentOutcome> {
+    const apiKey = await this.deps.access.apiKey();
+    const empty = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+    if (!apiKey) return { state: 'model_error', turns: 0, usage: empty, error: new ModelError('no_api_key'), finalText: '' };
+    const model = this.deps.access.model();
+    const session = this.toolSession;
+    this.deps.log.info(`run: model=${model} messages=${this.history.length}`);
+    // At most 200,000 characters of tool results per API round, whatever the tools return.
+    let budget = new ResultBudget();
+    const finalize = async (result: ToolResult, name: string) =>
+      budget.take(this.deps.finalizeResult ? await this.deps.finalizeResult(result, name, session) : result);
+    const outcome = await runAgentLoop({
+      apiKey,
+      baseUrl: this.deps.access.baseUrl(),
+      model,
+      system: SYSTEM_PROMPT,
+      tools: this.deps.tools,
+      history: this.history,
+      runner: { context: (s, progress) => this.deps.toolContext(s, progress, session), finalize },
+      emit: (e) => {
+        if (e.type === 'request_start') budget = new ResultBudget();
+        emit(e);
       },
-    };
-    try {
-      const apiKey = await this.access.apiKey();
-      if (!apiKey) throw new ModelError('no_api_key');
-      const model = this.access.model();
-      this.log.info(`turn: model=${model} messages=${this.history.length}`);
-      const result = await streamMessage(
-        { apiKey, baseUrl: this.access.baseUrl(), maxRetries: this.options.maxRetries, idleTimeoutMs: this.options.idleTimeoutMs, logger: this.log },
-        { model, system: SYSTEM_PROMPT, messages: [...this.history], maxTokens: this.options.maxTokens ?? DEFAULT_MAX_TOKENS },
-        signal,
-        tee,
-      );
-      this.keepAnswer(text);
-      const u = result.usage;
-      this.log.info(`turn completed: stop=${result.stopReason} in=${u.inputTokens} out=${u.outputTokens} cache_write=${u.cacheCreationInputTokens} cache_read=${u.cacheReadInputTokens}`);
-      return { state: 'completed', text, stopReason: result.stopReason, usage: result.usage };
-    } catch (err) {
-      if (!(err instanceof ModelError)) throw err;
-      this.keepAnswer(text);
-      if (err.reason === 'aborted') {
-        this.log.info(`turn aborted after ${text.length} characters`);
-        return { state: 'aborted', text };
-      }
-      this.log.warn(`turn failed: ${err.reason}${err.status ? ` (${err.status})` : ''} ${err.detail}`);
-      return { state: 'model_error', text, error: err };
-    }
+      signal,
+      log: this.deps.log,
+      ...this.deps.options,
+    });
+    const u = outcome.usage;
+    const level = outcome.state === 'model_error' ? 'warn' : 'info';
+    this.deps.log[level](
+      `run ended: ${outcome.state} after ${outcome.turns} turns; in=${u.inputTokens} out=${u.outputTokens} cache_write=${u.cacheCreationInputTokens} cache_read=${u.cacheReadInputTokens}` +
+        (outcome.error ? `; ${outcome.error.reason} ${outcome.error.detail}` : ''),
+    );
+    return outcome;
   }
 
-  private keepAnswer(text: string): void {
-    if (text.length > 0) this.history.push({ role: 'assistant', content: text });
+  private newToolSession(): ToolSession {
+    return { readFiles: new Map(), dir: this.deps.sessionDir(), todos: [] };
   }
 }

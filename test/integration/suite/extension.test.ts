@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReverieApi } from '../../../src/extension';
-import { MockAnthropicServer, overloaded, reply, requestKey, stallAfter, unauthorized } from '../../fixtures/mockAnthropic';
+import { MockAnthropicServer, overloadedUntilGivenUp, reply, requestKey, stallAfter, unauthorized } from '../../fixtures/mockAnthropic';
 import { EXTENSION_ID, activateReverie, recordPosts, until } from './helpers';
 
 describe('Reverie in a real VS Code extension host', () => {
@@ -95,7 +95,7 @@ describe('Reverie in a real VS Code extension host', () => {
   });
 
   it('a rejected key and an overloaded API each reach the panel as a clear error', async () => {
-    mock.enqueue(unauthorized(), overloaded(), overloaded(), overloaded());
+    mock.enqueue(unauthorized(), ...overloadedUntilGivenUp());
     const rec = recordPosts(api);
     try {
       await api.chat.submit('one');
@@ -115,8 +115,9 @@ describe('Reverie in a real VS Code extension host', () => {
       await until(() => rec.posts.some((m) => m.type === 'textDelta'), 10_000, 'the first delta');
       await vscode.commands.executeCommand('reverie.stop');
       const outcome = await turn;
-      assert.equal(outcome?.state, 'aborted');
-      assert.ok(outcome?.text.length);
+      assert.equal(outcome?.state, 'aborted_streaming');
+      const answer = api.chat.transcript.find((e) => e.role === 'assistant');
+      assert.ok(answer?.role === 'assistant' && answer.text.length > 0 && answer.status === 'stopped');
       await until(() => mock.requests[0].clientAborted, 5_000, 'the server to see the hang-up');
     } finally {
       rec.dispose();
@@ -138,7 +139,7 @@ describe('Reverie in a real VS Code extension host', () => {
     const runDir = process.env.REVERIE_RUN_DIR;
     assert.ok(runDir, 'the runner passes REVERIE_RUN_DIR');
     let text: string | undefined;
-    await until(() => (text = findReverieLog(path.join(runDir, 'user', 'logs')))?.includes('turn completed') ?? false, 10_000, 'the log line');
+    await until(() => (text = findReverieLog(path.join(runDir, 'user', 'logs')))?.includes('run ended: completed') ?? false, 10_000, 'the log line');
     assert.ok(!text!.includes('integration-key'));
   });
 });

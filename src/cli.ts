@@ -1,0 +1,159 @@
+/**
+ * Headless Reverie: the same core as the extension, on Node adapters.
+ *   node dist/cli.js -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
+ *                    [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
+ * ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL come from the environment. Exit 0 when the run
+ * completed, 1 when it did not, 2 for bad usage.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AgentEvent } from './core/agent/events';
+import { createAuthorizer } from './core/agent/authorizer';
+import { estimateCostUsd } from './core/model/pricing';
+import type { PermissionMode } from './core/permissions/types';
+import { Conversation } from './core/session/conversation';
+import { newSessionId } from './core/session/sessionStore';
+import { ALL_TOOLS, finalizeToolResult } from './core/tools';
+import { NodeCommandRunner } from './node/nodeCommandRunner';
+import { NodeFileSearch } from './node/nodeFileSearch';
+import { NodeFileSystem } from './node/nodeFileSystem';
+import { NodeSessionStore } from './node/nodeSessionStore';
+import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
+
+const USAGE = `usage: reverie -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
+               [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID] [--verbose]`;
+const MODES = ['ask', 'acceptEdits', 'plan', 'bypass'];
+const FORMATS = ['text', 'json', 'stream-json'];
+
+function fail(message: string): never {
+  process.stderr.write(`reverie: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        print: { type: 'string', short: 'p' },
+        cwd: { type: 'string' },
+        model: { type: 'string' },
+        'permission-mode': { type: 'string', default: 'ask' },
+        'output-format': { type: 'string', default: 'text' },
+        'max-turns': { type: 'string' },
+        resume: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const prompt = args.print?.trim();
+  if (!prompt) fail('a prompt is required: -p "<prompt>"');
+  const mode = args['permission-mode']!;
+  if (!MODES.includes(mode)) fail(`--permission-mode must be one of ${MODES.join(', ')}`);
+  const format = args['output-format']!;
+  if (!FORMATS.includes(format)) fail(`--output-format must be one of ${FORMATS.join(', ')}`);
+  const maxTurns = args['max-turns'] === undefined ? undefined : Number(args['max-turns']);
+  if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns > 0)) fail('--max-turns must be a positive whole number');
+  const cwd = path.resolve(args.cwd ?? process.cwd());
+  const fsPort = new NodeFileSystem();
+  if ((await fsPort.stat(cwd))?.kind !== 'directory') fail(`--cwd ${cwd} is not a folder`);
+
+  const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
+  const model = args.model ?? process.env.REVERIE_MODEL ?? 'claude-sonnet-5-5';
+  const home = os.homedir();
+  const store = new NodeSessionStore(path.join(process.env.REVERIE_HOME ?? path.join(home, '.reverie'), 'sessions'));
+  const sessionId = args.resume ?? newSessionId();
+  const previous = args.resume ? await store.load(args.resume) : undefined;
+  if (args.resume && !previous) fail(`no saved session ${JSON.stringify(args.resume)}`);
+
+  const log = cliLogger(args.verbose === true);
+  const commands = new NodeCommandRunner();
+  const search = new NodeFileSearch();
+  const rules = await loadCliRules(fsPort, [path.join(home, '.reverie', 'settings.json'), path.join(cwd, '.reverie', 'settings.json')], log);
+  const authorize = createAuthorizer({
+    permissions: () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home }),
+    approvals: process.stdin.isTTY && process.stderr.isTTY ? terminalApprovals() : undefined,
+    sessionRules: [],
+    log,
+  });
+  const conversation = new Conversation({
+    access: { apiKey: async () => apiKey, baseUrl: () => process.env.ANTHROPIC_BASE_URL?.trim() || undefined, model: () => model },
+    log,
+    tools: ALL_TOOLS,
+    toolContext: (signal, progress, session) => ({
+      cwd, roots: [cwd], signal, fs: fsPort, search, commands, session, log, progress,
+      authorize: (request) => authorize(request, signal),
+    }),
+    finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, fsPort),
+    sessionDir: () => store.dir(sessionId),
+    options: { maxTurns },
+  });
+  if (previous) conversation.restore(previous);
+  const before = conversation.messages.length;
+
+  const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+  if (format === 'stream-json') {
+    out({ type: 'system', subtype: 'init', session_id: sessionId, model, cwd, permission_mode: mode, tools: ALL_TOOLS.map((t) => t.name).sort() });
+  }
+  const abort = new AbortController();
+  process.on('SIGINT', () => abort.abort());
+  const started = Date.now();
+  const outcome = await conversation.send(prompt, abort.signal, (e: AgentEvent) => {
+    if (format === 'stream-json') streamEvent(e, out);
+  });
+  commands.dispose();
+  await store.append(sessionId, conversation.messages.slice(before));
+
+  const u = outcome.usage;
+  const cost = estimateCostUsd(model, u);
+  const ok = outcome.state === 'completed';
+  const result = {
+    type: 'result',
+    state: outcome.state,
+    is_error: !ok,
+    result: outcome.finalText,
+    error: outcome.error?.message,
+    session_id: sessionId,
+    turns: outcome.turns,
+    duration_ms: Date.now() - started,
+    usage: { input_tokens: u.inputTokens, output_tokens: u.outputTokens, cache_creation_input_tokens: u.cacheCreationInputTokens, cache_read_input_tokens: u.cacheReadInputTokens },
+    cost_usd: cost === undefined ? null : Number(cost.toFixed(6)),
+  };
+  if (format === 'text') {
+    if (outcome.finalText) process.stdout.write(outcome.finalText.endsWith('\n') ? outcome.finalText : `${outcome.finalText}\n`);
+    if (!ok) process.stderr.write(`reverie: ended in ${outcome.state}${outcome.error ? `: ${outcome.error.message}` : ''}\n`);
+  } else {
+    out(result);
+  }
+  return ok ? 0 : 1;
+}
+
+function streamEvent(e: AgentEvent, out: (obj: unknown) => void): void {
+  switch (e.type) {
+    case 'text': return out({ type: 'assistant', subtype: 'text_delta', text: e.text });
+    case 'discard_text': return out({ type: 'assistant', subtype: 'discard' });
+    case 'tool_call': return out({ type: 'assistant', subtype: 'tool_use', id: e.id, name: e.name, input: e.input });
+    case 'tool_result': return out({ type: 'user', subtype: 'tool_result', tool_use_id: e.id, name: e.name, is_error: e.isError, content: e.content });
+    case 'retry_wait': return out({ type: 'system', subtype: 'retry', reason: e.reason, attempt: e.attempt, delay_ms: e.delayMs });
+    case 'continue': return out({ type: 'system', subtype: 'continue', reason: e.reason });
+    default: return;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`reverie: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

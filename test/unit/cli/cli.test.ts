@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FINAL_ANSWER, copyBuggyRepo, fixScenario, toolResultsSent } from '../../fixtures/fixScenario';
+import { MockAnthropicServer, reply, toolCall } from '../../fixtures/mockAnthropic';
+
+const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+
+interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
+
+function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'], // no terminal: "ask" cannot ask
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+  });
+}
+
+describe('headless CLI (dist/cli.js) against the mock API', function () {
+  this.timeout(60_000);
+  let mock: MockAnthropicServer;
+  let home: string;
+  const env = () => ({ ANTHROPIC_API_KEY: 'cli-key', ANTHROPIC_BASE_URL: mock.url, REVERIE_HOME: home });
+
+  before(async function () {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "node esbuild.mjs" first`);
+    mock = await MockAnthropicServer.start({ apiKeys: ['cli-key'] });
+  });
+  after(() => mock.close());
+  beforeEach(() => {
+    mock.reset();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-home-'));
+  });
+
+  it('fixes a failing test in a small repo: read, grep, run, edit, run, answer', async () => {
+    const repo = copyBuggyRepo();
+    mock.enqueue(...fixScenario());
+    const run = await runCli(['-p', 'The test fails. Fix it.', '--cwd', repo, '--permission-mode', 'acceptEdits', '--output-format', 'stream-json'], env());
+    assert.equal(run.code, 0, run.stderr);
+    // The repo is really fixed, and its test really passes now.
+    assert.match(fs.readFileSync(path.join(repo, 'math.js'), 'utf8'), /return a \+ b;/);
+    const sent = toolResultsSent(mock.requests);
+    assert.match(sent.get('toolu_read')!.content, /3\s+return a - b;/, 'read_file sent the numbered file');
+    assert.match(sent.get('toolu_grep')!.content, /math\.js/);
+    assert.match(sent.get('toolu_test1')!.content, /FAIL: add\(2, 3\) returned -1[\s\S]*Exit code: 1/);
+    assert.equal(sent.get('toolu_edit')!.is_error, undefined, sent.get('toolu_edit')!.content);
+    assert.match(sent.get('toolu_test2')!.content, /PASS: add\(2, 3\) = 5[\s\S]*Exit code: 0/);
+    // stream-json: init first, result last, one JSON object per line.
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(events[0].type, 'system');
+    assert.equal(events[0].subtype, 'init');
+    assert.ok(events[0].tools.includes('edit_file') && events[0].tools.includes('run_command'));
+    const result = events.at(-1);
+    assert.equal(result.type, 'result');
+    assert.equal(result.state, 'completed');
+    assert.equal(result.turns, 5);
+    assert.equal(result.result, FINAL_ANSWER);
+    assert.ok(result.usage.input_tokens > 0 && result.usage.output_tokens > 0);
+    assert.equal(typeof result.cost_usd, 'number');
+    assert.ok(events.some((e) => e.subtype === 'tool_use' && e.name === 'edit_file'));
+    assert.ok(events.some((e) => e.subtype === 'tool_result' && e.tool_use_id === 'toolu_test2'));
+    console.log(`      CLI fix-the-test session: ${run.ms} ms end to end, ${mock.requests.length} model requests`);
+  });
+
+  it('in ask mode without a terminal, a command that needs approval is denied with a clear message, and nothing runs', async () => {
+    const repo = copyBuggyRepo();
+    mock.enqueue(toolCall('run_command', { command: 'touch pwned.txt' }, { id: 'toolu_x' }), reply('I could not run it.'));
+    const run = await runCli(['-p', 'make a file', '--cwd', repo, '--output-format', 'json'], env());
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!fs.existsSync(path.join(repo, 'pwned.txt')));
+    const denied = toolResultsSent(mock.requests).get('toolu_x')!;
+    assert.equal(denied.is_error, true);
+    assert.match(denied.content, /no one to ask/);
+    const result = JSON.parse(run.stdout);
+    assert.equal(result.state, 'completed');
+  });
+
+  it('text output prints the answer; --resume continues the saved session', async () => {
+    const repo = copyBuggyRepo();
+    mock.enqueue(reply('First answer.'));
+    const first = await runCli(['-p', 'hello', '--cwd', repo, '--output-format', 'json'], env());
+    const { session_id } = JSON.parse(first.stdout);
+    mock.enqueue(reply('Second answer.'));
+    const second = await runCli(['-p', 'again', '--cwd', repo, '--resume', session_id], env());
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, 'Second answer.\n');
+    assert.deepEqual(mock.requests[1].body.messages.map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
+  });
+
+  it('exits 1 when the run fails, and 2 for bad usage', async () => {
+    const repo = copyBuggyRepo();
+    const noKey = await runCli(['-p', 'hi', '--cwd', repo], { ANTHROPIC_BASE_URL: mock.url, REVERIE_HOME: home });
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.stderr, /No Anthropic API key/);
+    for (const bad of [['--bogus'], ['-p', 'x', '--max-turns', '0'], ['-p', 'x', '--cwd', '/does/not/exist'], ['-p', 'x', '--resume', 'nope-nope-nope']]) {
+      const r = await runCli(bad, env());
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /usage: reverie/);
+    }
+  });
+});
