@@ -13,13 +13,30 @@ import * as path from 'node:path';
 const ESCAPES =
   /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\|$)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-OQ-WYZ\\`a-~]|\x1b/g;
 
+/** Control characters that carry no text (BEL, backspace, NUL ...); tab, LF and CR are kept. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+
 /** The same sequences, anchored: does `text` start with one that is complete? */
 const COMPLETE_ESCAPE =
   /^(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b\[[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-OQ-WYZ\\`a-~])/;
 
-/** Removes terminal escape sequences and turns CRLF and lone CR into LF. */
+/**
+ * Removes terminal escape sequences and turns CRLF into LF. A lone CR means "back to the start of
+ * the line" (progress bars), so only what was written after the last one on a line is kept.
+ */
 export function stripAnsi(text: string): string {
-  return text.replace(ESCAPES, '').replace(/\r\n?/g, '\n');
+  return text
+    .replace(ESCAPES, '')
+    .replace(CONTROL, '')
+    .replace(/\r+\n/g, '\n')
+    .split('\n')
+    .map((line) => (line.includes('\r') ? lastOverwrite(line) : line))
+    .join('\n');
+}
+
+function lastOverwrite(line: string): string {
+  const parts = line.split('\r').filter((p) => p.length > 0);
+  return parts.length ? parts[parts.length - 1] : '';
 }
 
 const MARKER = /\.\.\. \[(\d+) characters omitted\] \.\.\.\n?/g;

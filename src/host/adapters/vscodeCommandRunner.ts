@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CommandResult, CommandRunner } from '../../core/ports';
 import { NodeCommandRunner } from '../../node/nodeCommandRunner';
 import { Disposable } from '../disposable';
-import { CappedOutput, StreamingEscapeStripper, stripTerminalEscapes } from './terminalText';
+import { HeadTailBuffer, TerminalTextStream, stripAnsi } from '../../core/tools/text';
 
 export interface VsCodeCommandRunnerOptions {
   /** Runs commands when no terminal with shell integration is available, and all background commands. */
@@ -11,6 +11,8 @@ export interface VsCodeCommandRunnerOptions {
   shellIntegrationTimeoutMs?: number;
   /** How long an interrupted command may take to end before its terminal is disposed. */
   killGraceMs?: number;
+  /** How long VS Code may take to report that a sent command started before it is taken as lost. */
+  startTimeoutMs?: number;
 }
 
 interface ReverieTerminal {
@@ -38,6 +40,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
   private readonly fallback: CommandRunner;
   private readonly shellIntegrationTimeoutMs: number;
   private readonly killGraceMs: number;
+  private readonly startTimeoutMs: number;
   /** Set once a terminal failed to report shell integration: waiting 5 s before every command would be worse. */
   private terminalsUnavailable = false;
 
@@ -46,6 +49,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     this.fallback = options.fallback ?? new NodeCommandRunner();
     this.shellIntegrationTimeoutMs = options.shellIntegrationTimeoutMs ?? 5_000;
     this.killGraceMs = options.killGraceMs ?? 2_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
     this._register(vscode.window.onDidCloseTerminal((t) => {
       const i = this.terminals.findIndex((r) => r.terminal === t);
       if (i >= 0) this.terminals.splice(i, 1);
@@ -73,7 +77,13 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       this.terminalsUnavailable = true;
       return this.fallback.run(command, options);
     }
-    return this.execute(rt, integration, command, options);
+    const started = Date.now();
+    const result = await this.execute(rt, integration, command, options);
+    if (result !== 'not-started') return result;
+    // The shell never picked the command up (seen with a brand-new terminal whose first prompt was
+    // not ready). Its terminal is disposed, so a late start dies with it; run it once as a process.
+    const timeoutMs = Math.max(1_000, options.timeoutMs - (Date.now() - started));
+    return this.fallback.run(command, { ...options, timeoutMs });
   }
 
   startBackground(command: string, options: { cwd: string }): Promise<string> {
@@ -96,7 +106,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
   private async execute(
     rt: ReverieTerminal, integration: vscode.TerminalShellIntegration, command: string,
     options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?(chunk: string): void },
-  ): Promise<CommandResult> {
+  ): Promise<CommandResult | 'not-started'> {
     const { terminal } = rt;
     terminal.show(true);
     // A reused terminal may have been left elsewhere by an earlier `cd`; the user approved this
@@ -105,8 +115,8 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     const line = moved ? `cd ${shellQuote(options.cwd)} && ${command}` : command;
     rt.cwd = undefined; // unknown until the command has ended
 
-    const raw = new CappedOutput();
-    const live = new StreamingEscapeStripper();
+    const raw = new HeadTailBuffer(2_000_000);
+    const live = new TerminalTextStream();
     let exitCode: number | undefined;
     let ended!: () => void;
     const endedP = new Promise<void>((r) => (ended = r));
@@ -136,18 +146,35 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       if (rest && !answered) options.onOutput?.(rest);
     })().catch(() => undefined);
 
-    let stopReason: 'timeout' | 'abort' | undefined;
+    let stopReason: 'timeout' | 'abort' | 'not-started' | undefined;
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     const timer = setTimeout(() => { stopReason ??= 'timeout'; stop(); }, options.timeoutMs);
+    let startedRunning = false;
+    const startSub = vscode.window.onDidStartTerminalShellExecution((e) => {
+      if (e.execution === execution) startedRunning = true;
+    });
+    const startTimer = setTimeout(() => {
+      if (!startedRunning) { stopReason ??= 'not-started'; stop(); }
+    }, Math.min(this.startTimeoutMs, options.timeoutMs));
     const onAbort = () => { stopReason ??= 'abort'; stop(); };
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await Promise.race([endedP, stopped]);
     } finally {
       clearTimeout(timer);
+      clearTimeout(startTimer);
+      startSub.dispose();
       options.signal.removeEventListener('abort', onAbort);
       closeSub.dispose();
+    }
+
+    if (stopReason === 'not-started' && exitCode === undefined && !startedRunning) {
+      answered = true;
+      endSub.dispose();
+      this.terminals.splice(this.terminals.indexOf(rt), 1);
+      terminal.dispose();
+      return 'not-started';
     }
 
     if (stopReason && exitCode === undefined) {
@@ -155,7 +182,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       answered = true;
       terminal.sendText('\x03', false);
       void this.reapAfterInterrupt(rt, endedP, endSub);
-      const output = stripTerminalEscapes(raw.text());
+      const output = stripAnsi(raw.toString());
       return { exitCode: undefined, output, timedOut: stopReason === 'timeout', interrupted: stopReason === 'abort' };
     }
     // The end event can overtake the last chunks of output; give the stream a moment to finish.
@@ -165,7 +192,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     rt.busy = false;
     // Still where we put it, unless the command itself changed folder or our `cd` failed.
     if (exitCode !== undefined && !/\b(cd|pushd|popd)\b/.test(command) && !(moved && exitCode !== 0)) rt.cwd = options.cwd;
-    return { exitCode, output: stripTerminalEscapes(raw.text()), timedOut: false, interrupted: closed };
+    return { exitCode, output: stripAnsi(raw.toString()), timedOut: false, interrupted: closed };
   }
 
   /** After Ctrl+C: free the terminal when the command ends, or dispose it if it ignores the signal. */

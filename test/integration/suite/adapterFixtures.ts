@@ -20,9 +20,14 @@ export function writeScratch(rel: string, text: string): string {
 
 /** Closes every editor without saving, so one test's open documents do not leak into the next. */
 export async function closeAllEditors(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+  const root = workspaceRoot();
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && d.uri.fsPath.startsWith(root))) {
+    try {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } catch {
+      // The workbench may refuse while another editor is opening (e.g. a settings update); closing below still runs.
+    }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandResult, CommandRunner } from '../../../src/core/ports';
-import { CappedOutput, StreamingEscapeStripper, stripTerminalEscapes } from '../../../src/host/adapters/terminalText';
 import { VsCodeCommandRunner } from '../../../src/host/adapters/vscodeCommandRunner';
-import { timed, workspaceRoot } from './adapterFixtures';
+import { sleep, timed, workspaceRoot } from './adapterFixtures';
 import { until } from './helpers';
 
 const never = new AbortController().signal;
@@ -169,25 +168,18 @@ describe('VsCodeCommandRunner without shell integration', () => {
       runner.dispose();
     }
   });
-});
 
-describe('terminal text for the model', () => {
-  it('drops colours, titles and shell-integration marks, turns CRLF into LF and keeps the last state of a progress line', () => {
-    const raw = '\x1b]633;C\x07\x1b[1;32mok\x1b[0m\r\n\x1b]0;title\x1b\\10%\r50%\r100%\r\ndone\x1b[K\x07\r\n\x1b]633;D;0\x07';
-    assert.equal(stripTerminalEscapes(raw), 'ok\n100%\ndone\n');
-  });
-
-  it('holds back an escape sequence or CR split across chunks until it is complete', () => {
-    const s = new StreamingEscapeStripper();
-    const out = [s.push('a\x1b[3'), s.push('1mred\x1b]633;'), s.push('D;0\x07\r'), s.push('\nb'), s.flush()].join('');
-    assert.equal(out, 'ared\nb');
-  });
-
-  it('caps what it keeps, keeping the start and the end', () => {
-    const out = new CappedOutput(20);
-    out.append('0123456789');
-    out.append('abcdefghij'.repeat(3));
-    out.append('THE END');
-    assert.match(out.text(), /^0123456789\n\[\.\.\. 27 characters of output omitted \.\.\.\]\nhijTHE END$/);
+  it('a command the shell never picks up is run once as a child process, and its terminal is disposed', async () => {
+    const impatient = new VsCodeCommandRunner({ startTimeoutMs: 1 });
+    try {
+      const before = reverieTerminals().length;
+      const result = await impatient.run('echo via-fallback; exit 4', { cwd: workspaceRoot(), timeoutMs: 20_000, signal: never });
+      assert.equal(result.exitCode, 4, JSON.stringify(result));
+      assert.match(result.output, /^via-fallback$/m);
+      await sleep(300);
+      assert.equal(reverieTerminals().length, before, 'the terminal that lost the command is gone');
+    } finally {
+      impatient.dispose();
+    }
   });
 });

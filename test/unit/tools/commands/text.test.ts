@@ -17,7 +17,8 @@ describe('tools/text', () => {
     });
 
     it('normalises CRLF and lone CR to LF', () => {
-      assert.equal(stripAnsi('a\r\nb\rc\n'), 'a\nb\nc\n');
+      assert.equal(stripAnsi('a\r\nb\rc\n'), 'a\nc\n');
+      assert.equal(stripAnsi('\x1b[32mok\x1b[0m\r\n 10%\r 55%\r100%\ndone\r\n'), 'ok\n100%\ndone\n', 'a progress line keeps its last state');
     });
   });
 
@@ -92,5 +93,18 @@ describe('tools/text', () => {
       assert.equal(displayPath('/work/p', '/work/p/src/a.ts'), 'src/a.ts');
       assert.equal(displayPath('/work/p', '/etc/hosts'), '/etc/hosts');
     });
+  });
+});
+
+describe('terminal text from VS Code shell integration', () => {
+  it('drops colours, titles and shell-integration marks, turns CRLF into LF and keeps the last state of a progress line', () => {
+    const raw = '\x1b]633;C\x07\x1b[1;32mok\x1b[0m\r\n\x1b]0;title\x1b\\10%\r50%\r100%\r\ndone\x1b[K\x07\r\n\x1b]633;D;0\x07';
+    assert.equal(stripAnsi(raw), 'ok\n100%\ndone\n');
+  });
+
+  it('holds back an escape sequence or CR split across chunks until it is complete', () => {
+    const s = new TerminalTextStream();
+    const out = [s.push('a\x1b[3'), s.push('1mred\x1b]633;'), s.push('D;0\x07\r'), s.push('\nb'), s.flush()].join('');
+    assert.equal(out, 'ared\nb');
   });
 });
