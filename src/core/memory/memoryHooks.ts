@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import type { FileSystem, Logger } from '../ports';
+import type { ToolResult } from '../tools/tool';
+import { loadInstructions, NestedInstructions, type InstructionFile, type InstructionOptions } from './instructions';
+import { indexPath } from './locations';
+import { loadIndex } from './memoryIndex';
+import { buildMemoryReminder, MEMORY_GUIDANCE } from './reminder';
+
+export interface MemoryPlaces {
+  roots: string[];
+  cwd: string;
+  home: string;
+  /** `<home>/.reverie` */
+  reverieDir: string;
+  projectDir: string;
+  userDir: string;
+}
+
+/** Is `p` inside `dir` (or `dir` itself)? */
+export function isInside(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * A repository's instruction files may import only from the workspace (or the user's own
+ * `~/.reverie`): an `@~/.ssh/id_rsa` in a cloned AGENTS.md must not reach the model.
+ * The user's own files may import anything.
+ */
+export function importGate(places: MemoryPlaces): InstructionOptions['allowImport'] {
+  return (target, importer) => {
+    if (importer.scope === 'user') return true;
+    return places.roots.some((r) => isInside(r, target)) || isInside(places.reverieDir, target);
+  };
+}
+
+/**
+ * The memory parts of a conversation: the start reminder (tier 1: instruction files and both
+ * MEMORY.md indexes), nested instruction files when the agent first reads a file in their folder,
+ * and the static guidance for the system prompt. Shared by the extension and the CLI.
+ */
+export function memoryHooks(fs: FileSystem, places: () => MemoryPlaces, log: Logger) {
+  let nested: NestedInstructions | undefined;
+  return {
+    systemAddendum: MEMORY_GUIDANCE,
+
+    async startReminder(): Promise<string | undefined> {
+      const p = places();
+      const options = { roots: p.roots, cwd: p.cwd, userDir: p.reverieDir, home: p.home, allowImport: importGate(p) };
+      const instructions = await loadInstructions(fs, options);
+      nested = new NestedInstructions(fs, options, instructions);
+      const [projectIndex, userIndex] = await Promise.all([loadIndex(fs, indexPath(p.projectDir)), loadIndex(fs, indexPath(p.userDir))]);
+      for (const index of [projectIndex, userIndex]) if (index?.truncatedBy) log.warn(`${index.path} is over its ${index.truncatedBy} cap; only part of it is loaded`);
+      return buildMemoryReminder({ instructions, projectIndex, userIndex, memoryDirs: { project: p.projectDir, user: p.userDir } });
+    },
+
+    /** After a successful read_file: instruction files of folders the agent reaches for the first time. */
+    async afterTool(toolName: string, input: unknown, result: ToolResult): Promise<string | undefined> {
+      if (toolName !== 'read_file' || result.isError || !nested) return undefined;
+      const file = (input as { path?: unknown }).path;
+      if (typeof file !== 'string') return undefined;
+      const p = places();
+      const found: InstructionFile[] = await nested.forPath(path.resolve(p.cwd, file.replace(/^~(?=\/)/, p.home)));
+      if (!found.length) return undefined;
+      return buildMemoryReminder({ instructions: found, memoryDirs: { project: p.projectDir, user: p.userDir } });
+    },
+  };
+}
