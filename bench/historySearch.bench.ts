@@ -1,0 +1,119 @@
+/**
+ * History search benchmark: generates ~1 GB of synthetic transcripts (deterministic, reused when
+ * present) and times keyword and regex searches. Prints figures; never passes or fails on time.
+ *
+ *   node out/bench/historySearch.bench.js [--gb 1] [--dir /tmp/reverie-history-bench] [--rg PATH]
+ */
+import { existsSync, mkdirSync, promises as fs, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { messageRecord, serializeRecord, sessionHeader } from '../src/core/session/transcript';
+import { searchHistory } from '../src/node/nodeTranscripts';
+
+const DEFAULT_RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
+const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
+const gb = Number(arg('gb') ?? 1);
+const dir = arg('dir') ?? path.join(os.tmpdir(), `reverie-history-bench-${gb}gb`);
+const rgPath = arg('rg') ?? (existsSync(DEFAULT_RG) ? DEFAULT_RG : undefined);
+const SESSION_BYTES = 2 * 1024 * 1024;
+
+/** mulberry32: small, fast, deterministic. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ('the a of to and in is it that for on with as this be are by not or from at we you can will if but function return ' +
+  'const let import export class interface type async await error test file path config build run value string number ' +
+  'array object map set promise module package install update fix bug change refactor rename extract component render state ' +
+  'props hook effect query cache token request response server client timeout retry stream buffer parse serialize schema ' +
+  'validate permission approval session transcript memory index search result snippet context workspace folder editor').split(' ');
+const CODE = ['export function handle(req: Request): Response {', '  const value = await cache.get(key);', '  if (!value) throw new Error("missing");',
+  '}', 'import * as path from "node:path";', '    return items.filter((x) => x.enabled).map(render);', '// TODO: tidy this up',
+  'describe("parser", () => {', '  it("reads a torn line", async () => {', 'npm ERR! code ERESOLVE', '  at Object.<anonymous> (src/index.ts:12:7)'];
+
+async function generate(): Promise<void> {
+  const target = gb * 1024 ** 3;
+  if (existsSync(dir)) {
+    const have = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    if (have >= target * 0.98) return console.log(`reusing ${dir} (${(have / 1e6).toFixed(0)} MB)`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const rand = rng(42);
+  const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)];
+  const prose = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
+  const code = (n: number) => Array.from({ length: n }, () => pick(CODE)).join('\n');
+  const sessions = Math.ceil(target / SESSION_BYTES);
+  const start = Date.UTC(2026, 0, 1);
+  console.log(`generating ${sessions} sessions (~${(target / 1e9).toFixed(2)} GB) into ${dir} ...`);
+  for (let s = 0; s < sessions; s++) {
+    const id = `bench-${String(s).padStart(6, '0')}`;
+    let t = start + s * 3_600_000;
+    const parts: string[] = [serializeRecord(sessionHeader(id, '/home/dev/project', 'claude-sonnet-4-5', new Date(t)))];
+    let size = 0;
+    let turn = 0;
+    while (size < SESSION_BYTES) {
+      const tick = () => new Date((t += 1000 + Math.floor(rand() * 60_000)));
+      let user = prose(10 + Math.floor(rand() * 40));
+      // Planted needles: a rare pair in one session in 50, a regex target in one in 100.
+      if (turn === 3 && s % 50 === 7) user += ' the Flamingo quota was raised';
+      if (turn === 5 && s % 100 === 13) user += ` retry budget ${s}`;
+      const useId = `toolu_${s}_${turn}`;
+      const recs = [
+        messageRecord({ role: 'user', content: user }, tick()),
+        messageRecord({ role: 'assistant', content: [{ type: 'text', text: prose(20 + Math.floor(rand() * 80)) },
+          { type: 'tool_use', id: useId, name: pick(['read_file', 'grep', 'run_command']), input: { path: `src/${pick(WORDS)}.ts` } }] }, tick()),
+        messageRecord({ role: 'user', content: [{ type: 'tool_result', tool_use_id: useId, content: code(20 + Math.floor(rand() * 200)) }] }, tick()),
+        messageRecord({ role: 'assistant', content: [{ type: 'text', text: prose(30 + Math.floor(rand() * 150)) }] }, tick()),
+      ];
+      for (const r of recs) { const line = serializeRecord(r); parts.push(line); size += line.length; }
+      turn++;
+    }
+    const file = path.join(dir, `${id}.jsonl`);
+    writeFileSync(file, parts.join(''));
+    const when = new Date(t);
+    await fs.utimes(file, when, when);
+  }
+}
+
+async function time(label: string, opts: { query: string; regex?: boolean; caseSensitive?: boolean; rg: boolean }, bytes: number) {
+  const runs: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await searchHistory({ root: dir, query: opts.query, regex: opts.regex, caseSensitive: opts.caseSensitive, limit: 20, signal: new AbortController().signal, rgPath: opts.rg ? rgPath : undefined });
+    runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    hits = r.length;
+  }
+  runs.sort((a, b) => a - b);
+  const best = runs[0];
+  const median = runs[2];
+  console.log(`${label.padEnd(58)} best ${best.toFixed(0).padStart(5)} ms  median ${median.toFixed(0).padStart(5)} ms  ${(bytes / 1e6 / (best / 1000)).toFixed(0).padStart(6)} MB/s  ${hits} hits`);
+}
+
+async function main() {
+  await generate();
+  const bytes = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+  console.log(`history: ${(bytes / 1e6).toFixed(0)} MB in ${readdirSync(dir).length} files; ${os.cpus().length} cores; node ${process.version}; ripgrep: ${rgPath ?? 'none'}`);
+  console.log('(MB/s = whole history / time, also for searches that stop early)');
+  const cases: Array<[string, { query: string; regex?: boolean; caseSensitive?: boolean; rg: boolean }]> = [
+    ['keywords "flamingo quota" (case-insensitive, ripgrep)', { query: 'flamingo quota', rg: true }],
+    ['keywords "Flamingo quota" (case-sensitive, Buffer.indexOf)', { query: 'Flamingo quota', caseSensitive: true, rg: false }],
+    ['keyword with no hit "xylophonic" (case-sensitive)', { query: 'xylophonic', caseSensitive: true, rg: false }],
+    ['keyword with no hit "xylophonic" (case-insensitive, ripgrep)', { query: 'xylophonic', rg: true }],
+    ['regex "retry\\s+budget\\s+\\d+" (ripgrep)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: true }],
+    ['common keyword "cache" (stops at 20 hits)', { query: 'cache', rg: true }],
+    ['keywords "flamingo quota" (case-insensitive, JS only)', { query: 'flamingo quota', rg: false }],
+    ['regex "retry\\s+budget\\s+\\d+" (JS only)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: false }],
+  ];
+  for (const [label, opts] of cases) {
+    if (opts.rg && !rgPath) continue;
+    await time(label, opts, bytes);
+  }
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -1,0 +1,125 @@
+/**
+ * Session transcripts: JSONL, one record a line, appended as things happen. The first record is a
+ * `session` header; `message` records follow. Readers skip record types they do not know, so new
+ * types can be added without a version bump, and a torn or garbled line costs only that line.
+ */
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+
+export const TRANSCRIPT_VERSION = 1;
+
+export interface SessionHeader {
+  type: 'session';
+  version: number;
+  id: string;
+  /** Absolute working folder of the session. */
+  cwd: string;
+  /** ISO time. */
+  startedAt: string;
+  model?: string;
+}
+
+export interface MessageRecord {
+  type: 'message';
+  /** ISO time the message was added. */
+  time: string;
+  message: MessageParam;
+}
+
+export type TranscriptRecord = SessionHeader | MessageRecord;
+
+export function sessionHeader(id: string, cwd: string, model?: string, startedAt: Date = new Date()): SessionHeader {
+  return { type: 'session', version: TRANSCRIPT_VERSION, id, cwd, startedAt: startedAt.toISOString(), ...(model ? { model } : {}) };
+}
+
+export function messageRecord(message: MessageParam, time: Date = new Date()): MessageRecord {
+  return { type: 'message', time: time.toISOString(), message };
+}
+
+/** One line of the file, newline included. JSON.stringify never emits a raw newline, so a record is always one line. */
+export function serializeRecord(record: TranscriptRecord): string {
+  return JSON.stringify(record) + '\n';
+}
+
+export interface ParsedTranscript {
+  header?: SessionHeader;
+  messages: MessageRecord[];
+  /** Lines that were not valid JSON records (a torn last line after a crash, garbage); each is skipped alone. */
+  skippedLines: number;
+}
+
+export function parseTranscript(text: string): ParsedTranscript {
+  const out: ParsedTranscript = { messages: [], skippedLines: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      out.skippedLines++;
+      continue;
+    }
+    if (isHeader(record)) out.header ??= record;
+    else if (isMessageRecord(record)) out.messages.push(record);
+    else if (!isObject(record) || typeof record.type !== 'string') out.skippedLines++;
+    // An object with an unknown `type` is a record from a newer writer: skipped, not counted.
+  }
+  return out;
+}
+
+export function isHeader(record: unknown): record is SessionHeader {
+  return isObject(record) && record.type === 'session' && typeof record.id === 'string' && typeof record.startedAt === 'string';
+}
+
+export function isMessageRecord(record: unknown): record is MessageRecord {
+  if (!isObject(record) || record.type !== 'message' || typeof record.time !== 'string' || !isObject(record.message)) return false;
+  const m = record.message;
+  return (m.role === 'user' || m.role === 'assistant') && (typeof m.content === 'string' || Array.isArray(m.content));
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Appends to one session's transcript; records are written in call order. */
+export interface TranscriptWriter {
+  append(records: TranscriptRecord[]): Promise<void>;
+}
+
+export interface TranscriptInfo {
+  id: string;
+  path: string;
+  /** ISO time from the header (the file's birth time when the header is missing). */
+  startedAt: string;
+  sizeBytes: number;
+  /** The start of the first user message, for a list entry. */
+  firstUserText?: string;
+}
+
+/** The saved transcripts of one workspace. */
+export interface TranscriptStore {
+  /** Newest first. */
+  list(): Promise<TranscriptInfo[]>;
+  /** Undefined when there is no transcript by that id (or the id is not a valid one). */
+  read(id: string): Promise<ParsedTranscript | undefined>;
+  /** True when a transcript was deleted. */
+  delete(id: string): Promise<boolean>;
+  /** A writer for a session (the file is created by the first append). */
+  writer(id: string): TranscriptWriter;
+}
+
+/**
+ * A Conversation `record` hook on a TranscriptStore: the session header goes first, then each
+ * message as it is added. A resumed session already has its header.
+ */
+export function transcriptRecorder(store: TranscriptStore, meta: { cwd: string; model: () => string }, resumed?: string) {
+  const started = new Set<string>(resumed ? [resumed] : []);
+  return async (sessionId: string, messages: import('@anthropic-ai/sdk/resources/messages').MessageParam[]): Promise<void> => {
+    const records: TranscriptRecord[] = [];
+    if (!started.has(sessionId)) {
+      started.add(sessionId);
+      records.push(sessionHeader(sessionId, meta.cwd, meta.model()));
+    }
+    records.push(...messages.map((m) => messageRecord(m)));
+    await store.writer(sessionId).append(records);
+  };
+}
