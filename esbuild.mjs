@@ -31,6 +31,14 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: { 'lsp/server': 'src/lsp/server.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist',
     platform: 'node',

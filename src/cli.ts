@@ -13,16 +13,20 @@ import { createAuthorizer } from './core/agent/authorizer';
 import { estimateCostUsd } from './core/model/pricing';
 import type { PermissionMode } from './core/permissions/types';
 import { Conversation } from './core/session/conversation';
-import { newSessionId } from './core/session/sessionStore';
+import { projectMemoryDir, transcriptsDir, userMemoryDir } from './core/memory/locations';
+import { memoryHooks } from './core/memory/memoryHooks';
+import { transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
+import { createSearchHistoryTool } from './core/tools/searchHistory';
 import { NodeCommandRunner } from './node/nodeCommandRunner';
 import { NodeFileSearch } from './node/nodeFileSearch';
 import { NodeFileSystem } from './node/nodeFileSystem';
-import { NodeSessionStore } from './node/nodeSessionStore';
+import { NodeTranscriptStore, searchHistory } from './node/nodeTranscripts';
 import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
 
 const USAGE = `usage: reverie -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
-               [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID] [--verbose]`;
+               [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
+               [--memory-dir DIR] [--verbose]`;
 const MODES = ['ask', 'acceptEdits', 'plan', 'bypass'];
 const FORMATS = ['text', 'json', 'stream-json'];
 
@@ -43,6 +47,7 @@ async function main(): Promise<number> {
         'output-format': { type: 'string', default: 'text' },
         'max-turns': { type: 'string' },
         resume: { type: 'string' },
+        'memory-dir': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,39 +76,52 @@ async function main(): Promise<number> {
   const apiKey = process.env.ANTHROPIC_API_KEY?.trim();
   const model = args.model ?? process.env.REVERIE_MODEL ?? 'claude-sonnet-5-5';
   const home = os.homedir();
-  const store = new NodeSessionStore(path.join(process.env.REVERIE_HOME ?? path.join(home, '.reverie'), 'sessions'));
-  const sessionId = args.resume ?? newSessionId();
-  const previous = args.resume ? await store.load(args.resume) : undefined;
+  const transcripts = new NodeTranscriptStore(transcriptsDir(home, cwd));
+  const previous = args.resume ? await transcripts.read(args.resume) : undefined;
   if (args.resume && !previous) fail(`no saved session ${JSON.stringify(args.resume)}`);
+  // The same memory folder the extension uses for this folder: the repository's own when it has
+  // one (reverie.memory.location = workspace), else the private one keyed by the path.
+  const inRepo = path.join(cwd, '.reverie', 'memory');
+  const projectDir = args['memory-dir'] ? path.resolve(cwd, args['memory-dir'])
+    : (await fsPort.stat(inRepo))?.kind === 'directory' ? inRepo : projectMemoryDir({ home, workspaceRoot: cwd, location: 'private' });
+  const userDir = userMemoryDir(home);
 
   const log = cliLogger(args.verbose === true);
   const commands = new NodeCommandRunner();
   const search = new NodeFileSearch();
   const rules = await loadCliRules(fsPort, [path.join(home, '.reverie', 'settings.json'), path.join(cwd, '.reverie', 'settings.json')], log);
   const authorize = createAuthorizer({
-    permissions: () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home }),
+    permissions: () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home, autoApprovedDirectories: [projectDir, userDir] }),
     approvals: process.stdin.isTTY && process.stderr.isTTY ? terminalApprovals() : undefined,
     sessionRules: [],
     log,
   });
+  const memory = memoryHooks(fsPort, () => ({ roots: [cwd], cwd, home, reverieDir: path.join(home, '.reverie'), projectDir, userDir }), log);
+  const rgPath = undefined; // NodeFileSearch and the history search find `rg` on PATH themselves
+  const searchTool = createSearchHistoryTool((o) => searchHistory({ root: transcriptsDir(home, cwd), rgPath, ...o }));
+  const tools = [...ALL_TOOLS, searchTool];
   const conversation = new Conversation({
     access: { apiKey: async () => apiKey, baseUrl: () => process.env.ANTHROPIC_BASE_URL?.trim() || undefined, model: () => model },
     log,
-    tools: ALL_TOOLS,
+    tools,
+    startReminder: memory.startReminder,
+    afterTool: memory.afterTool,
+    systemAddendum: memory.systemAddendum,
+    record: transcriptRecorder(transcripts, { cwd, model: () => model }, args.resume),
     toolContext: (signal, progress, session) => ({
       cwd, roots: [cwd], signal, fs: fsPort, search, commands, session, log, progress,
       authorize: (request) => authorize(request, signal),
     }),
     finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, fsPort),
-    sessionDir: () => store.dir(sessionId),
+    sessionDir: (id) => path.join(transcriptsDir(home, cwd), id),
     options: { maxTurns },
   });
-  if (previous) conversation.restore(previous);
-  const before = conversation.messages.length;
+  if (previous) conversation.restore(previous.messages.map((r) => r.message), args.resume);
+  const sessionId = conversation.id;
 
   const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
   if (format === 'stream-json') {
-    out({ type: 'system', subtype: 'init', session_id: sessionId, model, cwd, permission_mode: mode, tools: ALL_TOOLS.map((t) => t.name).sort() });
+    out({ type: 'system', subtype: 'init', session_id: sessionId, model, cwd, permission_mode: mode, tools: tools.map((t) => t.name).sort(), memory_dir: projectDir });
   }
   const abort = new AbortController();
   process.on('SIGINT', () => abort.abort());
@@ -112,7 +130,6 @@ async function main(): Promise<number> {
     if (format === 'stream-json') streamEvent(e, out);
   });
   commands.dispose();
-  await store.append(sessionId, conversation.messages.slice(before));
 
   const u = outcome.usage;
   const cost = estimateCostUsd(model, u);

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { createEditorConversation, reportBadRules } from './host/agentHost';
+import { VsCodeFileSystem } from './host/adapters/vscodeFileSystem';
+import { createEditorConversation, instructionFiles, isMemoryTopic, memoryPlaces, reportBadRules } from './host/agentHost';
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
+import { registerMemoryCommands } from './host/memoryCommands';
 import { MemoryTreeProvider } from './host/memoryTreeProvider';
 import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
 import { PermissionState } from './host/permissionState';
+import { startMemoryLanguageClient } from './lsp/client';
 
 /** What activate() returns: a small surface for other extensions and for the integration tests. */
 export interface ReverieApi {
@@ -41,18 +44,27 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
     setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
     openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
     busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
+    isMemoryTopic,
   }, log);
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('reverie.model')) void chat.refreshPanel();
     if (e.affectsConfiguration('reverie.permissions')) reportBadRules(log);
+    if (e.affectsConfiguration('reverie.memory')) memoryTree.refresh();
   }));
   reportBadRules(log);
 
   // 3. Views.
   const chatView = sub(new ChatViewProvider(context.extensionUri, chat));
   sub(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView));
-  const memoryTree = sub(new MemoryTreeProvider());
+  const files = new VsCodeFileSystem();
+  const memoryTree = sub(new MemoryTreeProvider({
+    fs: files,
+    projectMemoryDir: () => memoryPlaces().projectDir,
+    userMemoryDir: () => memoryPlaces().userDir,
+    instructionFiles: () => instructionFiles(files),
+    sessionsDir: () => memoryPlaces().transcripts,
+  }));
   sub(vscode.window.createTreeView(MemoryTreeProvider.viewId, { treeDataProvider: memoryTree, showCollapseAll: true }));
 
   // 4. Commands (titles and icons are declared in package.json).
@@ -67,6 +79,10 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   command('reverie.focusChat', () => chatView.reveal());
   command('reverie.showLog', () => channel.show());
   command('reverie.setPermissionMode', () => permissions.pick());
+  sub(registerMemoryCommands(memoryTree, memoryTree.deps));
+
+  // 5. The language server for memory and skill files starts when one is first opened.
+  startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
 
   log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
   return { chat, chatView, memoryTree, permissions, approvals };

@@ -80,6 +80,10 @@ const handlers: HandlerMap<HostToWebview> = {
     transcript.add({ role: 'error', id: m.entryId, reason: m.reason, message: m.message, action: m.action });
     refreshEmpty();
   },
+  notice: (m) => {
+    transcript.add({ role: 'notice', id: m.entryId, text: m.text });
+    refreshEmpty();
+  },
   cleared: () => {
     transcript.reset([]);
     setBusy(false);

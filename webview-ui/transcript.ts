@@ -54,6 +54,9 @@ export class Transcript {
       body.innerHTML = this.render(entry.text);
       el.append(body);
       if (entry.status === 'stopped') this.note(el, 'Stopped');
+    } else if (entry.role === 'notice') {
+      el.className = 'notice';
+      el.textContent = entry.text;
     } else if (entry.role === 'tool') {
       el.className = 'tool';
       this.fillTool(el, entry);

@@ -2,10 +2,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createAuthorizer } from '../core/agent/authorizer';
+import { projectMemoryDir, transcriptsDir, userMemoryDir, type MemoryLocation } from '../core/memory/locations';
+import { loadInstructions } from '../core/memory/instructions';
+import { importGate, isInside, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
+import { INDEX_FILE } from '../core/memory/schema';
 import { validateRules } from '../core/permissions';
+import { transcriptRecorder } from '../core/session/transcript';
+import { createSearchHistoryTool } from '../core/tools/searchHistory';
+import { NodeTranscriptStore, searchHistory } from '../node/nodeTranscripts';
+import { findRipgrep } from './adapters/ripgrep';
 import type { Logger, ModelAccess } from '../core/ports';
 import { Conversation } from '../core/session/conversation';
-import { newSessionId } from '../core/session/sessionStore';
 import { ALL_TOOLS, finalizeToolResult } from '../core/tools';
 import type { ToolSession } from '../core/tools/tool';
 import { NodeFileSystem } from '../node/nodeFileSystem';
@@ -25,6 +32,34 @@ export interface AgentHostDeps {
   approvals: VsCodeApprovals;
 }
 
+/** Where this window's memory, instructions and transcripts live (read fresh: settings and folders change). */
+export function memoryPlaces(): MemoryPlaces & { transcripts: string } {
+  const home = os.homedir();
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const root = roots[0] ?? home;
+  const location = vscode.workspace.getConfiguration('reverie.memory').get<MemoryLocation>('location', 'private');
+  return {
+    roots, cwd: root, home, reverieDir: path.join(home, '.reverie'),
+    projectDir: projectMemoryDir({ home, workspaceRoot: root, location: location === 'workspace' && roots.length ? 'workspace' : 'private' }),
+    userDir: userMemoryDir(home),
+    transcripts: transcriptsDir(home, root),
+  };
+}
+
+/** The instruction files that load at the start of a conversation, for the Memory tree. */
+export async function instructionFiles(fs: import('../core/ports').FileSystem): Promise<string[]> {
+  const p = memoryPlaces();
+  const files = await loadInstructions(fs, { roots: p.roots, cwd: p.cwd, userDir: p.reverieDir, home: p.home, allowImport: importGate(p) });
+  return files.filter((f) => !f.importedFrom).map((f) => f.path);
+}
+
+/** A topic file (not the index) in one of the memory folders; `p` as the agent gave it. */
+export function isMemoryTopic(p: string): boolean {
+  const places = memoryPlaces();
+  const abs = path.resolve(places.cwd, p.replace(/^~(?=\/)/, places.home));
+  return path.basename(abs) !== INDEX_FILE && abs.endsWith('.md') && [places.projectDir, places.userDir].some((d) => isInside(d, abs));
+}
+
 /**
  * The agent on VS Code's hands: the editor's file system (edits through WorkspaceEdit), ripgrep,
  * terminals, diagnostics and language features, gated by the permission state and the approval UI.
@@ -41,16 +76,33 @@ export function createEditorConversation(deps: AgentHostDeps): { conversation: C
   const sessionRules = new WeakMap<ToolSession, string[]>();
   const rulesFor = (session: ToolSession) => sessionRules.get(session) ?? sessionRules.set(session, []).get(session)!;
 
+  const memory = memoryHooks(fs, memoryPlaces, deps.log);
+  // One recorder per transcripts folder (it remembers which sessions already have their header).
+  let recorder: { dir: string; record: ReturnType<typeof transcriptRecorder> } | undefined;
+  const record = (id: string, messages: Parameters<ReturnType<typeof transcriptRecorder>>[1]) => {
+    const dir = memoryPlaces().transcripts;
+    if (recorder?.dir !== dir) recorder = { dir, record: transcriptRecorder(new NodeTranscriptStore(dir), { cwd: memoryPlaces().cwd, model: () => deps.access.model() }) };
+    return recorder.record(id, messages);
+  };
+  const rgPath = findRipgrep(vscode.env.appRoot);
+  const searchTool = createSearchHistoryTool((o) => searchHistory({ root: memoryPlaces().transcripts, rgPath, ...o }));
   const conversation = new Conversation({
     access: deps.access,
     log: deps.log,
-    tools: ALL_TOOLS,
-    sessionDir: () => path.join(storage, 'sessions', newSessionId()),
+    tools: [...ALL_TOOLS, searchTool],
+    startReminder: memory.startReminder,
+    afterTool: memory.afterTool,
+    systemAddendum: memory.systemAddendum,
+    record,
+    sessionDir: (id) => path.join(storage, 'sessions', id),
     toolContext: (signal, progress, session) => {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
       const authorize = createAuthorizer({
         // The session folder holds spilled outputs the model is told to read back.
-        permissions: () => ({ ...deps.permissions.context(), additionalDirectories: [session.dir] }),
+        permissions: () => {
+          const places = memoryPlaces();
+          return { ...deps.permissions.context(), additionalDirectories: [session.dir], autoApprovedDirectories: [places.projectDir, places.userDir] };
+        },
         approvals: deps.approvals,
         sessionRules: rulesFor(session),
         log: deps.log,

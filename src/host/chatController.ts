@@ -12,6 +12,17 @@ export interface ChatEnvironment {
   openSettings(): Promise<void>;
   /** Told when a turn starts or ends (the host sets a `reverie.busy` context key). */
   busyChanged?(busy: boolean): void;
+  /** Whether a path the agent wrote (as given to the tool) is a topic file in a memory folder. */
+  isMemoryTopic?(path: string): boolean;
+}
+
+/** "#something" or "/remember something": the user asks Reverie to remember. */
+const REMEMBER = /^(?:#(?!#)|\/remember\b)\s*([\s\S]+)$/;
+
+export function rememberRequest(text: string): string | undefined {
+  const m = REMEMBER.exec(text.trim());
+  if (!m || !m[1].trim()) return undefined;
+  return `Remember this: ${m[1].trim()}\n\nSave it to memory now (a topic file with name, description and type, and one line in MEMORY.md), then confirm in one short sentence.`;
 }
 
 type Post = (msg: HostToWebview) => void;
@@ -73,7 +84,8 @@ export class ChatController {
     }
     const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text };
     this.entries.push(userEntry);
-    return this.run(userEntry.id, text, false, (signal, emit) => this.conversation.send(text, signal, emit));
+    const prompt = rememberRequest(text) ?? text;
+    return this.run(userEntry.id, text, false, (signal, emit) => this.conversation.send(prompt, signal, emit));
   }
 
   async retry(): Promise<AgentOutcome | undefined> {
@@ -141,6 +153,8 @@ export class ChatController {
     }
     view.finish(outcome);
     if (outcome.error) this.postError(turnId, outcome.error.reason, outcome.error.message, outcome.error.action);
+    const saved = new Set(view.written.filter((p) => this.env.isMemoryTopic?.(p))).size;
+    if (saved) this.postNotice(turnId, `Saved ${saved} ${saved === 1 ? 'memory' : 'memories'}`);
     return outcome;
   }
 
@@ -148,6 +162,12 @@ export class ChatController {
     const entry: ErrorEntry = { role: 'error', id: this.id('e'), reason, message, action };
     this.entries.push(entry);
     this.post({ type: 'error', turnId, entryId: entry.id, reason, message, action });
+  }
+
+  private postNotice(turnId: string, text: string): void {
+    const entry: TranscriptEntry = { role: 'notice', id: this.id('e'), text };
+    this.entries.push(entry);
+    this.post({ type: 'notice', turnId, entryId: entry.id, text });
   }
 
   private post(msg: HostToWebview): void {

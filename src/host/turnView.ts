@@ -19,6 +19,9 @@ export class TurnView {
   private seq = 0;
   private attemptStart: number;
   private readonly tools = new Map<string, Entry<'tool'>>();
+  private readonly writes = new Map<string, string>();
+  /** Paths written successfully in this run (write_file / edit_file). */
+  readonly written: string[] = [];
 
   constructor(
     private readonly turnId: string,
@@ -56,11 +59,15 @@ export class TurnView {
       }
       case 'tool_call':
         this.updateCard(e.id, (c) => ({ ...c, summary: summarize(e.input), status: 'running' }));
+        if ((e.name === 'write_file' || e.name === 'edit_file') && typeof (e.input as { path?: unknown }).path === 'string') {
+          this.writes.set(e.id, (e.input as { path: string }).path);
+        }
         break;
       case 'tool_progress':
         this.updateCard(e.id, (c) => ({ ...c, output: (c.output + e.text).slice(-CARD_OUTPUT_CHARS) }));
         break;
       case 'tool_result':
+        if (!e.isError && this.writes.has(e.id)) this.written.push(this.writes.get(e.id)!);
         this.updateCard(e.id, (c) => ({
           ...c,
           status: e.isError ? (/^Interrupted by the user/.test(e.content) ? 'interrupted' : 'error') : 'done',

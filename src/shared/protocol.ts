@@ -34,6 +34,8 @@ const transcriptEntry = z.discriminatedUnion('role', [
     status: z.enum(['streaming', 'done', 'stopped', 'error']),
   }),
   z.object({ role: z.literal('error'), id: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
+  /** A short line about something that happened, e.g. "Saved 1 memory". */
+  z.object({ role: z.literal('notice'), id: z.string(), text: z.string() }),
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntry>;
 
@@ -63,6 +65,7 @@ export const hostToWebview = z.discriminatedUnion('type', [
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadInputTokens: z.number(), cacheCreationInputTokens: z.number() }).optional(),
   }),
   z.object({ type: z.literal('error'), turnId: z.string().optional(), entryId: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
+  z.object({ type: z.literal('notice'), turnId: z.string(), entryId: z.string(), text: z.string() }),
   z.object({ type: z.literal('cleared') }),
 ]);
 export type HostToWebview = z.infer<typeof hostToWebview>;

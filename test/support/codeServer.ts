@@ -82,8 +82,11 @@ const QUIET_SETTINGS = {
  * base URL on a closed loopback port, so a test that forgets to point Reverie at the mock fails
  * with a connection error instead of reaching the real API.
  */
-function isolatedEnv(tools: Tools): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(tools.node24)}:${process.env.PATH}` };
+function isolatedEnv(tools: Tools, runDir: string): NodeJS.ProcessEnv {
+  // A home of its own, so memory, transcripts and shell history never touch the developer's.
+  const home = path.join(runDir, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${path.dirname(tools.node24)}:${process.env.PATH}` };
   for (const key of Object.keys(env)) if (key.startsWith('ANTHROPIC_')) delete env[key];
   env.ANTHROPIC_BASE_URL = 'http://127.0.0.1:9';
   return env;
@@ -102,7 +105,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     fs.writeFileSync(path.join(userDir, scope, 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
   }
   const common = ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', userDir, '--extensions-dir', extDir];
-  const env = isolatedEnv(tools);
+  const env = isolatedEnv(tools, runDir);
   if (options.vsix) {
     const r = spawnSync(tools.node24, [tools.codeServer, ...common, '--install-extension', options.vsix, '--force'], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`installing ${options.vsix} failed:\n${r.stdout}\n${r.stderr}`);

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ChatController, type ChatEnvironment } from '../../src/host/chatController';
+import { ChatController, rememberRequest, type ChatEnvironment } from '../../src/host/chatController';
 import { defineTool } from '../../src/core/tools/tool';
 import { hostToWebview, type HostToWebview } from '../../src/shared/protocol';
 import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
+
+const fakeWrite = defineTool({
+  name: 'write_file', description: 'pretend write', readOnly: false, input: z.object({ path: z.string(), content: z.string() }),
+  run: async (i) => ({ content: `wrote ${i.path}` }),
+});
 
 const echoTool = defineTool({
   name: 'echo_back', description: 'echoes', readOnly: true, input: z.object({ path: z.string() }),
@@ -37,7 +42,8 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
       openSettings: async () => void actions.push('openSettings'),
       busyChanged: (busy) => void actions.push(busy ? 'busy' : 'idle'),
     };
-    chat = new ChatController(testConversation(access, log, [echoTool]), env, log);
+    env.isMemoryTopic = (p) => p.startsWith('memory/') && !p.endsWith('MEMORY.md');
+    chat = new ChatController(testConversation(access, log, [echoTool, fakeWrite]), env, log);
     chat.onDidPost((m) => {
       assert.ok(hostToWebview.safeParse(m).success, `host posted an invalid message: ${JSON.stringify(m)}`);
       posted.push(m);
@@ -154,6 +160,29 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.ok(removed?.type === 'entriesRemoved' && removed.ids.length === 1);
     const answers = chat.transcript.filter((e) => e.role === 'assistant');
     assert.deepEqual(answers.map((a) => (a.role === 'assistant' ? a.text : '')), ['The whole answer.']);
+  });
+
+  it('"#..." asks the agent to save a memory, and the panel says "Saved 1 memory"', async () => {
+    mock.enqueue(
+      toolCall('write_file', { path: 'memory/prefers-tabs.md', content: '---\nname: Tabs\n---\nUses tabs.' }, { id: 'toolu_t' }),
+      toolCall('write_file', { path: 'memory/MEMORY.md', content: '- [Tabs](prefers-tabs.md) — indentation' }, { id: 'toolu_i' }),
+      reply('Saved.'),
+    );
+    await chat.submit('# I prefer tabs over spaces');
+    const first = mock.requests[0].body.messages[0].content;
+    assert.match(typeof first === 'string' ? first : first.at(-1).text, /^Remember this: I prefer tabs over spaces/);
+    assert.equal(chat.transcript[0].role === 'user' && chat.transcript[0].text, '# I prefer tabs over spaces', 'the panel shows what was typed');
+    const notice = posted.find((m) => m.type === 'notice');
+    assert.equal(notice?.type === 'notice' && notice.text, 'Saved 1 memory');
+  });
+
+  it('recognises "#" and "/remember" but not headings or other text', () => {
+    assert.match(rememberRequest('#use pnpm')!, /^Remember this: use pnpm/);
+    assert.match(rememberRequest('/remember  the API is v2')!, /^Remember this: the API is v2/);
+    assert.equal(rememberRequest('## a heading'), undefined);
+    assert.equal(rememberRequest('#'), undefined);
+    assert.equal(rememberRequest('what is #1?'), undefined);
+    assert.equal(rememberRequest('/remembering'), undefined);
   });
 
   it('ignores and logs malformed panel messages', () => {

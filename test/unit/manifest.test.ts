@@ -22,7 +22,7 @@ describe('package.json', () => {
       return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
         e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [fs.readFileSync(path.join(dir, e.name), 'utf8')] : []);
     })(path.join(root, 'src')).join('\n');
-    const registered = new Set([...sources.matchAll(/(?:registerCommand|command)\(\s*'(reverie\.[A-Za-z]+)'/g)].map((m) => m[1]));
+    const registered = new Set([...sources.matchAll(/(?:registerCommand|command)\(\s*'(reverie\.[A-Za-z.]+)'/g)].map((m) => m[1]));
     const missing = pkg.contributes.commands.map((c: { command: string }) => c.command).filter((id: string) => !registered.has(id));
     assert.deepEqual(missing, []);
   });
@@ -38,7 +38,7 @@ describe('workspace trust', () => {
   it('Reverie stays available in Restricted Mode, with its settings taken only from the user there', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.model', 'reverie.permissions.allow']);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.memory.location', 'reverie.model', 'reverie.permissions.allow']);
     assert.equal(pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].scope, 'application', 'a workspace cannot choose the mode');
     assert.ok(!pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].enum.includes('bypass'), 'bypass is never a default');
   });
@@ -51,7 +51,7 @@ describe('packaging', () => {
     const files = execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .split('\n').map((l) => l.trim()).filter(Boolean);
     assert.ok(files.includes('package.json') && files.includes('README.md'), files.join(', '));
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/webview\/chat\.(js|css)|media\/[\w.-]+)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/lsp\/server\.js|dist\/webview\/chat\.(js|css)|media\/[\w.-]+)$/.test(f));
     assert.deepEqual(unexpected, []);
   });
 });

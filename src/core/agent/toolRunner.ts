@@ -19,8 +19,8 @@ export interface ToolRunnerDeps {
   tools: ReadonlyMap<string, ToolDefinition>;
   /** A context for one call: the signal is the turn's, progress goes to that call's UI. */
   context(signal: AbortSignal, progress: (text: string) => void): ToolContext;
-  /** Output caps, spilling and the per-turn budget, applied once here for every tool. */
-  finalize?(result: ToolResult, toolName: string): Promise<ToolResult>;
+  /** Output caps, spilling and the per-turn budget, applied once here for every tool (input: the validated call input). */
+  finalize?(result: ToolResult, toolName: string, input: unknown): Promise<ToolResult>;
   emit(event: AgentEvent): void;
   log: Logger;
 }
@@ -82,7 +82,7 @@ async function runOne(call: ToolCall, deps: ToolRunnerDeps, signal: AbortSignal)
         deps.log.error(`tool ${call.name} threw: ${err instanceof Error ? err.stack : String(err)}`);
         result = { isError: true, content: `The ${call.name} tool failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` };
       }
-      if (deps.finalize) result = await deps.finalize(result, call.name);
+      if (deps.finalize) result = await deps.finalize(result, call.name, parsed.data);
     }
   }
   const out = { id: call.id, content: result.content, isError: result.isError === true };

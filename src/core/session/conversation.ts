@@ -3,6 +3,7 @@ import { SYSTEM_PROMPT } from '../context/systemPrompt';
 import type { AgentEvent, AgentOutcome } from '../agent/events';
 import { runAgentLoop } from '../agent/loop';
 import { ModelError } from '../model/modelError';
+import { newSessionId } from './sessionStore';
 import type { Logger, ModelAccess } from '../ports';
 import { ResultBudget } from '../tools/output';
 import type { ToolContext, ToolDefinition, ToolResult, ToolSession } from '../tools/tool';
@@ -23,8 +24,19 @@ export interface ConversationDeps {
   toolContext(signal: AbortSignal, progress: (text: string) => void, session: ToolSession): ToolContext;
   /** Output caps and spilling, applied to every tool result. */
   finalizeResult?(result: ToolResult, toolName: string, session: ToolSession): Promise<ToolResult>;
-  /** Where this conversation's spilled outputs go. */
-  sessionDir(): string;
+  /**
+   * Context for the start of a conversation (instruction files, memory indexes) as a reminder
+   * message, so the system prompt stays byte-identical and the prompt cache keeps hitting.
+   */
+  startReminder?(): Promise<string | undefined>;
+  /** Extra context a tool call brings in, e.g. nested instruction files when a file in their folder is read. */
+  afterTool?(toolName: string, input: unknown, result: ToolResult): Promise<string | undefined>;
+  /** Receives every message added to the history, as the loop goes (transcripts). */
+  record?(sessionId: string, messages: MessageParam[]): Promise<void>;
+  /** Appended to the static system prompt (also static: e.g. how memory works). */
+  systemAddendum?: string;
+  /** Where a session's spilled outputs go. */
+  sessionDir(sessionId: string): string;
   options?: ConversationOptions;
 }
 
@@ -34,10 +46,12 @@ export interface ConversationDeps {
  */
 export class Conversation {
   private readonly history: MessageParam[] = [];
-  private toolSession: ToolSession;
+  private toolSession!: ToolSession;
+  /** This conversation's session id (transcript file name); a new one after clear(). */
+  id!: string;
 
-  constructor(private readonly deps: ConversationDeps) {
-    this.toolSession = this.newToolSession();
+  constructor(private readonly deps: ConversationDeps, id?: string) {
+    this.startSession(id);
   }
 
   get messages(): readonly MessageParam[] {
@@ -49,18 +63,27 @@ export class Conversation {
   }
 
   /** Continues a saved conversation (the CLI's --resume). */
-  restore(messages: MessageParam[]): void {
+  restore(messages: MessageParam[], id?: string): void {
+    if (id) this.startSession(id);
     this.history.splice(0, this.history.length, ...messages);
+    this.recorded = messages.length; // already saved
   }
 
   clear(): void {
     this.history.length = 0;
-    this.toolSession = this.newToolSession();
+    this.startSession();
+  }
+
+  private startSession(id = newSessionId()): void {
+    this.id = id;
+    this.recorded = 0;
+    this.toolSession = { readFiles: new Map(), dir: this.deps.sessionDir(id), todos: [] };
   }
 
   /** Sends a user message and runs the agent until it ends. Never throws for model failures. */
   async send(text: string, signal: AbortSignal, emit: (e: AgentEvent) => void = () => {}): Promise<AgentOutcome> {
-    this.history.push({ role: 'user', content: text });
+    const reminder = this.history.length === 0 ? await this.deps.startReminder?.() : undefined;
+    this.history.push({ role: 'user', content: reminder ? [{ type: 'text', text: reminder }, { type: 'text', text }] : text });
     return this.run(signal, emit);
   }
 
@@ -84,24 +107,33 @@ export class Conversation {
     this.deps.log.info(`run: model=${model} messages=${this.history.length}`);
     // At most 200,000 characters of tool results per API round, whatever the tools return.
     let budget = new ResultBudget();
-    const finalize = async (result: ToolResult, name: string) =>
-      budget.take(this.deps.finalizeResult ? await this.deps.finalizeResult(result, name, session) : result);
+    const finalize = async (result: ToolResult, name: string, input: unknown) => {
+      let out = this.deps.finalizeResult ? await this.deps.finalizeResult(result, name, session) : result;
+      const extra = await this.deps.afterTool?.(name, input, out);
+      if (extra) out = { ...out, content: `${out.content}\n\n${extra}` };
+      return budget.take(out);
+    };
+    const flush = () => this.flushRecord();
     const outcome = await runAgentLoop({
       apiKey,
       baseUrl: this.deps.access.baseUrl(),
       model,
-      system: SYSTEM_PROMPT,
+      system: this.deps.systemAddendum ? `${SYSTEM_PROMPT}\n\n${this.deps.systemAddendum}` : SYSTEM_PROMPT,
       tools: this.deps.tools,
       history: this.history,
       runner: { context: (s, progress) => this.deps.toolContext(s, progress, session), finalize },
       emit: (e) => {
-        if (e.type === 'request_start') budget = new ResultBudget();
+        if (e.type === 'request_start') {
+          budget = new ResultBudget();
+          void flush();
+        }
         emit(e);
       },
       signal,
       log: this.deps.log,
       ...this.deps.options,
     });
+    await flush();
     const u = outcome.usage;
     const level = outcome.state === 'model_error' ? 'warn' : 'info';
     this.deps.log[level](
@@ -111,7 +143,24 @@ export class Conversation {
     return outcome;
   }
 
-  private newToolSession(): ToolSession {
-    return { readFiles: new Map(), dir: this.deps.sessionDir(), todos: [] };
+  /** Messages already handed to `record`. */
+  private recorded = 0;
+  private recording: Promise<void> = Promise.resolve();
+
+  /** Hands new history messages to `record`, in order, one batch at a time; a failure is logged, never fatal. */
+  private flushRecord(): Promise<void> {
+    if (!this.deps.record) return Promise.resolve();
+    this.recording = this.recording.then(async () => {
+      const fresh = this.history.slice(this.recorded);
+      if (!fresh.length) return;
+      this.recorded += fresh.length;
+      try {
+        await this.deps.record!(this.id, fresh);
+      } catch (err) {
+        this.deps.log.error(`could not save the transcript: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    return this.recording;
   }
+
 }

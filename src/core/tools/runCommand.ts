@@ -76,7 +76,7 @@ function formatResult(result: CommandResult, timeoutMs: number): ToolResult {
       + `If it is a server or watcher, run it with run_in_background: true; if it just needs longer, raise timeout_ms (max ${MAX_TIMEOUT_MS}).`);
   }
   if (result.interrupted) return toolError(`${output}\nCommand interrupted by the user; partial output above.`);
-  if (result.exitCode === undefined) return toolError(`${output}\nThe command ended without an exit code (killed by a signal).`);
+  if (result.exitCode === undefined) return toolError(`${output}\nThe command ended without an exit code (killed by a signal, or the terminal did not report one). Do not assume it succeeded; check its effect or run it again.`);
   const content = `${output}\nExit code: ${result.exitCode}`;
   return result.exitCode === 0 ? { content } : toolError(content);
 }

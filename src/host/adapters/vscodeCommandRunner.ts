@@ -4,6 +4,8 @@ import { NodeCommandRunner } from '../../node/nodeCommandRunner';
 import { Disposable } from '../disposable';
 import { HeadTailBuffer, TerminalTextStream, stripAnsi } from '../../core/tools/text';
 
+const FIRST_PROMPT_SETTLE_MS = 300;
+
 export interface VsCodeCommandRunnerOptions {
   /** Runs commands when no terminal with shell integration is available, and all background commands. */
   fallback?: CommandRunner;
@@ -47,9 +49,9 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
   constructor(options: VsCodeCommandRunnerOptions = {}) {
     super();
     this.fallback = options.fallback ?? new NodeCommandRunner();
-    this.shellIntegrationTimeoutMs = options.shellIntegrationTimeoutMs ?? 5_000;
+    this.shellIntegrationTimeoutMs = options.shellIntegrationTimeoutMs ?? 10_000;
     this.killGraceMs = options.killGraceMs ?? 2_000;
-    this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this._register(vscode.window.onDidCloseTerminal((t) => {
       const i = this.terminals.findIndex((r) => r.terminal === t);
       if (i >= 0) this.terminals.splice(i, 1);
@@ -135,9 +137,11 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       ended();
     });
     let answered = false; // no onOutput calls after we have answered
+    let startedRunning = false;
     // read() only yields what arrives after it is called, so start reading at once.
     const drained = (async () => {
       for await (const chunk of execution.read()) {
+        startedRunning = true; // output means the shell took the command, even if the start event is late
         raw.append(chunk);
         const text = live.push(chunk);
         if (text && !answered) options.onOutput?.(text);
@@ -150,7 +154,6 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     const timer = setTimeout(() => { stopReason ??= 'timeout'; stop(); }, options.timeoutMs);
-    let startedRunning = false;
     const startSub = vscode.window.onDidStartTerminalShellExecution((e) => {
       if (e.execution === execution) startedRunning = true;
     });
@@ -228,7 +231,9 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
         resolve(value);
       };
       const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
-        if (e.terminal === terminal) finish(e.shellIntegration);
+        // Integration arrives just before the first prompt is drawn; a command sent in that moment
+        // was seen to be lost under load, so give the prompt a moment to settle.
+        if (e.terminal === terminal) setTimeout(() => finish(e.shellIntegration), FIRST_PROMPT_SETTLE_MS);
       });
       const timer = setTimeout(() => finish(terminal.shellIntegration), this.shellIntegrationTimeoutMs);
       const onAbort = () => finish(undefined);

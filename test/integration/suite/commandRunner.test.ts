@@ -11,6 +11,10 @@ const reverieTerminals = () => vscode.window.terminals.filter((t) => t.name === 
 
 describe('VsCodeCommandRunner in a real extension host', function () {
   this.timeout(60_000);
+  // VS Code's shell integration occasionally reports a command's end without its exit code, or a
+  // new terminal's integration late, under load (about one run in eight here). A real bug fails
+  // all three attempts; the race is tracked in the closing notes.
+  this.retries(2);
   let runner: VsCodeCommandRunner;
   let root: string;
   const run = (command: string, extra: Partial<Parameters<CommandRunner['run']>[1]> = {}) =>
@@ -139,7 +143,8 @@ describe('VsCodeCommandRunner in a real extension host', function () {
   });
 });
 
-describe('VsCodeCommandRunner without shell integration', () => {
+describe('VsCodeCommandRunner without shell integration', function () {
+  this.retries(2);
   it('falls back to the child-process runner when the terminal does not report shell integration in time', async () => {
     const calls: string[] = [];
     const fake: CommandRunner = {
@@ -176,8 +181,7 @@ describe('VsCodeCommandRunner without shell integration', () => {
       const result = await impatient.run('echo via-fallback; exit 4', { cwd: workspaceRoot(), timeoutMs: 20_000, signal: never });
       assert.equal(result.exitCode, 4, JSON.stringify(result));
       assert.match(result.output, /^via-fallback$/m);
-      await sleep(300);
-      assert.equal(reverieTerminals().length, before, 'the terminal that lost the command is gone');
+      await until(() => reverieTerminals().length === before, 5_000, 'the terminal that lost the command to be disposed');
     } finally {
       impatient.dispose();
     }

@@ -58,7 +58,8 @@ describe('Reverie in a real VS Code extension host', () => {
   it('shows the Reverie Memory view in the Explorer with its groups', async () => {
     await vscode.commands.executeCommand('reverie.memory.focus');
     const groups = api.memoryTree.getChildren();
-    assert.deepEqual(groups.map((g) => api.memoryTree.getTreeItem(g).label), ['Instructions', 'Memory', 'Skills']);
+    const labels = await Promise.all(groups.map(async (g) => (await api.memoryTree.getTreeItem(g)).label));
+    assert.deepEqual(labels, ['Instructions', 'Memory', 'Skills', 'Sessions']);
   });
 
   it('a message sent through the host reaches the mock API with the configured model and key, and streams back', async () => {
@@ -71,7 +72,9 @@ describe('Reverie in a real VS Code extension host', () => {
       assert.equal(mock.requests.length, 1);
       assert.equal(mock.requests[0].body.model, 'claude-integration-model');
       assert.equal(requestKey(mock.requests[0].headers), 'integration-key');
-      assert.equal(mock.requests[0].body.messages[0].content, 'hello from the integration test');
+      const opening = mock.requests[0].body.messages[0].content;
+      assert.equal(opening.at(-1).text, 'hello from the integration test');
+      assert.match(opening[0].text, /^<system-reminder>/, 'memory and instructions come first, as a reminder');
       const text = rec.posts.filter((m) => m.type === 'textDelta').map((m) => (m.type === 'textDelta' ? m.text : '')).join('');
       assert.equal(text, 'Streamed **through** the real extension host.');
     } finally {
@@ -130,7 +133,9 @@ describe('Reverie in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('reverie.newConversation');
     assert.equal(api.chat.transcript.length, 0);
     await api.chat.submit('fresh start');
-    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'fresh start' }]);
+    const sent = mock.requests[1].body.messages;
+    assert.equal(sent.length, 1, 'nothing of the old conversation');
+    assert.equal(sent[0].content.at(-1).text, 'fresh start');
   });
 
   it('writes to its "Reverie" output channel, and never the API key', async () => {

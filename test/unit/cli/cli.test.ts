@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FINAL_ANSWER, copyBuggyRepo, fixScenario, toolResultsSent } from '../../fixtures/fixScenario';
 import { MockAnthropicServer, reply, toolCall } from '../../fixtures/mockAnthropic';
+import { projectMemoryDir, transcriptsDir } from '../../../src/core/memory/locations';
 
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
@@ -14,7 +15,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'], // no terminal: "ask" cannot ask
     });
     let stdout = '';
@@ -29,7 +30,7 @@ describe('headless CLI (dist/cli.js) against the mock API', function () {
   this.timeout(60_000);
   let mock: MockAnthropicServer;
   let home: string;
-  const env = () => ({ ANTHROPIC_API_KEY: 'cli-key', ANTHROPIC_BASE_URL: mock.url, REVERIE_HOME: home });
+  const env = () => ({ ANTHROPIC_API_KEY: 'cli-key', ANTHROPIC_BASE_URL: mock.url, HOME: home });
 
   before(async function () {
     if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "node esbuild.mjs" first`);
@@ -94,11 +95,41 @@ describe('headless CLI (dist/cli.js) against the mock API', function () {
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout, 'Second answer.\n');
     assert.deepEqual(mock.requests[1].body.messages.map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
+    const transcript = fs.readFileSync(path.join(transcriptsDir(home, repo), `${session_id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(transcript[0].type, 'session');
+    assert.equal(transcript.filter((r) => r.type === 'message').length, 4, 'both runs appended to one transcript');
+  });
+
+  it('memory: a saved memory needs no approval; a new session starts with its index line but not its body; reading it brings the body', async () => {
+    const repo = copyBuggyRepo();
+    const memDir = projectMemoryDir({ home, workspaceRoot: repo, location: 'private' });
+    const topic = path.join(memDir, 'prefers-tabs.md');
+    mock.enqueue(
+      toolCall('write_file', { path: topic, content: '---\nname: Prefers tabs\ndescription: indentation style for this project\ntype: feedback\n---\nThe user indents with tabs, never spaces.\n' }, { id: 'toolu_topic' }),
+      toolCall('write_file', { path: path.join(memDir, 'MEMORY.md'), content: '- [Prefers tabs](prefers-tabs.md) — indentation style\n' }, { id: 'toolu_index' }),
+      reply('Saved 1 memory.'),
+    );
+    const first = await runCli(['-p', 'Remember: I indent with tabs.', '--cwd', repo, '--output-format', 'json'], env());
+    assert.equal(first.code, 0, first.stderr);
+    const results = toolResultsSent(mock.requests);
+    assert.notEqual(results.get('toolu_topic')!.is_error, true, results.get('toolu_topic')!.content);
+    assert.ok(fs.existsSync(topic), 'written without approval, in ask mode with no terminal');
+    assert.match(JSON.stringify(mock.requests[0].body.messages[0]), new RegExp(memDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the model is told where memory lives');
+
+    mock.reset();
+    mock.enqueue(toolCall('read_file', { path: topic }, { id: 'toolu_read' }), reply('You prefer tabs.'));
+    const second = await runCli(['-p', 'How do I indent?', '--cwd', repo, '--output-format', 'json'], env());
+    assert.equal(second.code, 0, second.stderr);
+    const opening = JSON.stringify(mock.requests[0].body.messages[0]);
+    assert.match(opening, /- \[Prefers tabs\]\(prefers-tabs\.md\) — indentation style/);
+    assert.doesNotMatch(opening, /indents with tabs, never spaces/, 'the topic body is not loaded up front');
+    assert.match(toolResultsSent(mock.requests).get('toolu_read')!.content, /indents with tabs, never spaces/);
+    assert.match(mock.requests[0].body.system, /MEMORY\.md/, 'the system prompt teaches the memory scheme');
   });
 
   it('exits 1 when the run fails, and 2 for bad usage', async () => {
     const repo = copyBuggyRepo();
-    const noKey = await runCli(['-p', 'hi', '--cwd', repo], { ANTHROPIC_BASE_URL: mock.url, REVERIE_HOME: home });
+    const noKey = await runCli(['-p', 'hi', '--cwd', repo], { ANTHROPIC_BASE_URL: mock.url, HOME: home });
     assert.equal(noKey.code, 1);
     assert.match(noKey.stderr, /No Anthropic API key/);
     for (const bad of [['--bogus'], ['-p', 'x', '--max-turns', '0'], ['-p', 'x', '--cwd', '/does/not/exist'], ['-p', 'x', '--resume', 'nope-nope-nope']]) {
