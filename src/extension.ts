@@ -4,6 +4,8 @@ import { createEditorConversation, instructionFiles, isMemoryTopic, memoryPlaces
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
+import { findRipgrep } from './host/adapters/ripgrep';
+import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
 import { MemoryTreeProvider } from './host/memoryTreeProvider';
 import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
@@ -80,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   command('reverie.showLog', () => channel.show());
   command('reverie.setPermissionMode', () => permissions.pick());
   sub(registerMemoryCommands(memoryTree, memoryTree.deps));
+  command('reverie.sessions.search', () => searchSessions({ transcriptsDir: () => memoryPlaces().transcripts, rgPath: findRipgrep(vscode.env.appRoot) }));
 
   // 5. The language server for memory and skill files starts when one is first opened.
   startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
