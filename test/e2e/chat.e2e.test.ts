@@ -10,7 +10,18 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { FINAL_ANSWER, fixScenario, toolResultsSent } from '../fixtures/fixScenario';
 import { MockAnthropicServer, overloadedUntilGivenUp, reply, requestKey } from '../fixtures/mockAnthropic';
+import { projectMemoryDir } from '../../src/core/memory/locations';
 import { launchBrowser, makeRunDir, repoRoot, startCodeServer, type CodeServer } from '../support/codeServer';
+
+/** A project memory as a user would have it after a few weeks: an index of 142 lines and two topics. */
+function seedMemory(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = ['- [Prefers tabs](prefers-tabs.md) — indentation style', '- [Release checklist](release.md) — where the steps live'];
+  for (let i = lines.length; i < 142; i++) lines.push(`- note ${i + 1}: a short fact worth keeping`);
+  fs.writeFileSync(path.join(dir, 'MEMORY.md'), lines.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'prefers-tabs.md'), '---\nname: Prefers tabs\ndescription: indentation style for this project\ntype: feedback\n---\nTabs, never spaces.\n');
+  fs.writeFileSync(path.join(dir, 'release.md'), '---\nname: Release checklist\ndescription: where the release steps live\ntype: reference\n---\nSee docs/release.md.\n');
+}
 
 const KEY = 'sk-ant-e2e-not-a-real-key';
 const artifacts = path.join(repoRoot, 'test-results');
@@ -43,6 +54,7 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     const run = makeRunDir('e2e', 'buggy-repo');
     const dir = run.dir;
     workspace = run.workspace;
+    seedMemory(projectMemoryDir({ home: path.join(dir, 'home'), workspaceRoot: workspace, location: 'private' }));
     server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -175,6 +187,32 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     assert.equal(await chat.locator('.msg.assistant').last().innerText(), FINAL_ANSWER.replace(/`/g, ''));
     console.log(`      panel fix-the-test session: ${ms} ms end to end (two approvals clicked)`);
     console.log(`      screenshot: ${await shot('e2e-fixed-test.png')}`);
+  });
+
+  it('the Reverie Memory view shows the index with its budget and the topic files', async () => {
+    await page.locator('.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
+    const header = page.locator('.pane-header', { hasText: 'Reverie Memory' });
+    await header.waitFor({ timeout: 15_000 });
+    // Make room: fold the folder section, then open Reverie Memory and its Memory group.
+    const folders = page.locator('.pane-header[aria-expanded="true"]', { hasText: 'workspace' });
+    if (await folders.count()) await folders.first().click();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const group = page.getByRole('treeitem', { name: /^Memory/ }).first();
+    await group.waitFor({ timeout: 15_000 });
+    if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
+    const index = page.getByRole('treeitem', { name: /MEMORY\.md/ });
+    await index.waitFor({ timeout: 15_000 });
+    assert.match(await index.innerText(), /142 \/ 200 lines/);
+    // Rows below the fold are not rendered: move the focus down so the tree scrolls to the topics.
+    await index.click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.monaco-list-row', { hasText: 'Prefers tabs' }).waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-list-row', { hasText: 'Release checklist' }).waitFor({ timeout: 10_000 });
+    console.log(`      screenshot: ${await shot('e2e-memory-tree.png')}`);
+    await page.locator('.activitybar').getByRole('tab', { name: /^Reverie/ }).click();
+    chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await chat.locator('#prompt').waitFor({ timeout: 15_000 });
   });
 
   it('the New Conversation button in the view title clears the panel', async () => {

@@ -4,8 +4,6 @@ import { NodeCommandRunner } from '../../node/nodeCommandRunner';
 import { Disposable } from '../disposable';
 import { HeadTailBuffer, TerminalTextStream, stripAnsi } from '../../core/tools/text';
 
-const FIRST_PROMPT_SETTLE_MS = 300;
-
 export interface VsCodeCommandRunnerOptions {
   /** Runs commands when no terminal with shell integration is available, and all background commands. */
   fallback?: CommandRunner;
@@ -162,8 +160,12 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     }, Math.min(this.startTimeoutMs, options.timeoutMs));
     const onAbort = () => { stopReason ??= 'abort'; stop(); };
     options.signal.addEventListener('abort', onAbort, { once: true });
+    // The output stream ends when the command does. VS Code has been seen to deliver the output
+    // but not the end event under load, so a finished stream also ends the wait, after a short
+    // grace for the event that carries the exit code.
+    const streamDone = drained.then(() => Promise.race([endedP, delay(1_500)]));
     try {
-      await Promise.race([endedP, stopped]);
+      await Promise.race([endedP, stopped, streamDone]);
     } finally {
       clearTimeout(timer);
       clearTimeout(startTimer);
@@ -231,9 +233,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
         resolve(value);
       };
       const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
-        // Integration arrives just before the first prompt is drawn; a command sent in that moment
-        // was seen to be lost under load, so give the prompt a moment to settle.
-        if (e.terminal === terminal) setTimeout(() => finish(e.shellIntegration), FIRST_PROMPT_SETTLE_MS);
+        if (e.terminal === terminal) finish(e.shellIntegration);
       });
       const timer = setTimeout(() => finish(terminal.shellIntegration), this.shellIntegrationTimeoutMs);
       const onAbort = () => finish(undefined);
