@@ -47,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
     openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
     busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
     isMemoryTopic,
+    extractMemories: agent.extractMemories,
   }, log);
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {

@@ -1,9 +1,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import * as vscode from 'vscode';
 import { createAuthorizer } from '../core/agent/authorizer';
 import { projectMemoryDir, transcriptsDir, userMemoryDir, type MemoryLocation } from '../core/memory/locations';
 import { loadInstructions } from '../core/memory/instructions';
+import { createMemoryExtractor } from '../core/memory/extraction';
 import { importGate, isInside, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
 import { INDEX_FILE } from '../core/memory/schema';
 import { validateRules } from '../core/permissions';
@@ -64,7 +66,11 @@ export function isMemoryTopic(p: string): boolean {
  * The agent on VS Code's hands: the editor's file system (edits through WorkspaceEdit), ripgrep,
  * terminals, diagnostics and language features, gated by the permission state and the approval UI.
  */
-export function createEditorConversation(deps: AgentHostDeps): { conversation: Conversation; disposables: vscode.Disposable[] } {
+export function createEditorConversation(deps: AgentHostDeps): {
+  conversation: Conversation;
+  extractMemories: (turn: readonly MessageParam[]) => Promise<number>;
+  disposables: vscode.Disposable[];
+} {
   const fs = new VsCodeFileSystem();
   const spill = new NodeFileSystem(); // spilled tool output is Reverie's own file, not a workspace edit
   const search = new VsCodeFileSearch();
@@ -114,7 +120,14 @@ export function createEditorConversation(deps: AgentHostDeps): { conversation: C
     },
     finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, spill),
   });
-  return { conversation, disposables: [commands, diagnostics] };
+  const extract = createMemoryExtractor({
+    access: deps.access, log: deps.log, fs, search, commands, places: memoryPlaces,
+    sessionDir: (id: string) => path.join(storage, 'sessions', id),
+  });
+  /** The background memory pass, when the user turned it on (it costs a model call per turn). */
+  const extractMemories = async (turn: Parameters<typeof extract>[0]) =>
+    vscode.workspace.getConfiguration('reverie.memory').get<boolean>('extractAfterTurn', false) ? extract(turn, new AbortController().signal) : 0;
+  return { conversation, extractMemories, disposables: [commands, diagnostics] };
 }
 
 /** Warns about permission rules that will be ignored: a typo in a deny rule means no protection. */

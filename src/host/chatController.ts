@@ -1,3 +1,4 @@
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentOutcome } from '../core/agent/events';
 import type { Conversation } from '../core/session/conversation';
 import type { Logger } from '../core/ports';
@@ -14,7 +15,14 @@ export interface ChatEnvironment {
   busyChanged?(busy: boolean): void;
   /** Whether a path the agent wrote (as given to the tool) is a topic file in a memory folder. */
   isMemoryTopic?(path: string): boolean;
+  /**
+   * The optional background pass after a completed turn that saved no memory itself: returns how
+   * many memories it saved (0 when it is turned off).
+   */
+  extractMemories?(turn: readonly MessageParam[]): Promise<number>;
 }
+
+const savedText = (n: number) => `Saved ${n} ${n === 1 ? 'memory' : 'memories'}`;
 
 /** "#something" or "/remember something": the user asks Reverie to remember. */
 const REMEMBER = /^(?:#(?!#)|\/remember\b)\s*([\s\S]+)$/;
@@ -134,6 +142,7 @@ export class ChatController {
     const abort = new AbortController();
     this.post({ type: 'turnStarted', turnId, userEntryId, text, retry });
     const view = new TurnView(turnId, this.entries, (m) => this.post(m), () => this.id('e'));
+    const from = retry ? Math.max(0, this.conversation.messages.length - 1) : this.conversation.messages.length;
     const done = start(abort.signal, (e) => view.handle(e));
     this.turn = { abort, done };
     this.env.busyChanged?.(true);
@@ -154,7 +163,13 @@ export class ChatController {
     view.finish(outcome);
     if (outcome.error) this.postError(turnId, outcome.error.reason, outcome.error.message, outcome.error.action);
     const saved = new Set(view.written.filter((p) => this.env.isMemoryTopic?.(p))).size;
-    if (saved) this.postNotice(turnId, `Saved ${saved} ${saved === 1 ? 'memory' : 'memories'}`);
+    if (saved) this.postNotice(turnId, savedText(saved));
+    else if (outcome.state === 'completed' && this.env.extractMemories) {
+      const turn = this.conversation.messages.slice(from);
+      this.extraction = this.env.extractMemories(turn)
+        .then((n) => void (n > 0 && this.postNotice(turnId, savedText(n))))
+        .catch((err) => this.log.warn(`memory extraction failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
     return outcome;
   }
 
@@ -163,6 +178,9 @@ export class ChatController {
     this.entries.push(entry);
     this.post({ type: 'error', turnId, entryId: entry.id, reason, message, action });
   }
+
+  /** The latest background extraction, for tests and shutdown. */
+  extraction: Promise<void> = Promise.resolve();
 
   private postNotice(turnId: string, text: string): void {
     const entry: TranscriptEntry = { role: 'notice', id: this.id('e'), text };

@@ -26,6 +26,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
   let access: ReturnType<typeof fakeAccess>;
   let actions: string[];
   let chat: ChatController;
+  let env: ChatEnvironment;
 
   before(async () => (mock = await MockAnthropicServer.start({ apiKeys: ['test-key'] })));
   after(() => mock.close());
@@ -35,7 +36,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     actions = [];
     log = new MemoryLogger();
     access = fakeAccess(mock.url);
-    const env: ChatEnvironment = {
+    env = {
       hasApiKey: async () => (await access.apiKey()) !== undefined,
       model: () => 'claude-test',
       setApiKey: async () => void actions.push('setApiKey'),
@@ -174,6 +175,34 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.equal(chat.transcript[0].role === 'user' && chat.transcript[0].text, '# I prefer tabs over spaces', 'the panel shows what was typed');
     const notice = posted.find((m) => m.type === 'notice');
     assert.equal(notice?.type === 'notice' && notice.text, 'Saved 1 memory');
+  });
+
+  it('after a completed turn that saved nothing, the background pass runs and its saves are announced', async () => {
+    const turns: number[] = [];
+    env.extractMemories = async (turn) => {
+      turns.push(turn.length);
+      return 2;
+    };
+    mock.enqueue(reply('We release on Fridays, noted.'));
+    await chat.submit('We release on Fridays.');
+    await chat.extraction;
+    assert.deepEqual(turns, [2], 'it got the user message and the answer');
+    const notice = posted.find((m) => m.type === 'notice');
+    assert.equal(notice?.type === 'notice' && notice.text, 'Saved 2 memories');
+  });
+
+  it('the background pass does not run when the turn saved a memory itself, or failed', async () => {
+    let calls = 0;
+    env.extractMemories = async () => {
+      calls++;
+      return 1;
+    };
+    mock.enqueue(toolCall('write_file', { path: 'memory/x.md', content: 'x' }), reply('Saved.'));
+    await chat.submit('# remember x');
+    access.key = '';
+    await chat.submit('this one fails');
+    await chat.extraction;
+    assert.equal(calls, 0);
   });
 
   it('recognises "#" and "/remember" but not headings or other text', () => {
