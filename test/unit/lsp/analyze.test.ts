@@ -159,3 +159,14 @@ describe('lsp analyze: documentKind', () => {
     assert.equal(documentKind('README.md', ['README.md']), undefined);
   });
 });
+
+describe('known tool names', () => {
+  it('every tool the agent has is known to the SKILL.md checker', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ALL_TOOLS } = require('../../../src/core/tools') as typeof import('../../../src/core/tools');
+    const { KNOWN_TOOLS } = require('../../../src/lsp/analyze') as typeof import('../../../src/lsp/analyze');
+    const known = new Set<string>(KNOWN_TOOLS as Iterable<string>);
+    const missing = [...ALL_TOOLS.map((t) => t.name), 'search_history'].filter((n) => !known.has(n));
+    assert.deepEqual(missing, []);
+  });
+});
