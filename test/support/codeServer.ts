@@ -150,13 +150,19 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   if (alive()) process.kill(-child.pid, 'SIGKILL');
 }
 
-/** Chromium as the workbench's browser; the flags keep it off a network this machine does not have. */
+/**
+ * Chromium as the workbench's browser. The first flags keep it off a network this machine does not
+ * have; the last three stop it throttling timers in a page it thinks is in the background: the
+ * terminal's output is parsed in the page, and throttled it reported a finished command's end
+ * half a minute late.
+ */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: findTools().chromium,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync',
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
   });
 }

@@ -13,6 +13,8 @@ export interface VsCodeCommandRunnerOptions {
   killGraceMs?: number;
   /** How long VS Code may take to report that a sent command started before it is taken as lost. */
   startTimeoutMs?: number;
+  /** Where to note what the terminal reported (for diagnosing lost events). */
+  log?: (message: string) => void;
 }
 
 interface ReverieTerminal {
@@ -41,6 +43,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
   private readonly shellIntegrationTimeoutMs: number;
   private readonly killGraceMs: number;
   private readonly startTimeoutMs: number;
+  private readonly log: (message: string) => void;
   /** Set once a terminal failed to report shell integration: waiting 5 s before every command would be worse. */
   private terminalsUnavailable = false;
 
@@ -50,6 +53,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     this.shellIntegrationTimeoutMs = options.shellIntegrationTimeoutMs ?? 10_000;
     this.killGraceMs = options.killGraceMs ?? 2_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    this.log = options.log ?? (() => {});
     this._register(vscode.window.onDidCloseTerminal((t) => {
       const i = this.terminals.findIndex((r) => r.terminal === t);
       if (i >= 0) this.terminals.splice(i, 1);
@@ -77,6 +81,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       this.terminalsUnavailable = true;
       return this.fallback.run(command, options);
     }
+    if (integration.cwd === undefined) await this.waitForFirstPrompt(rt.terminal, 3_000);
     const started = Date.now();
     const result = await this.execute(rt, integration, command, options);
     if (result !== 'not-started') return result;
@@ -122,8 +127,12 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     const endedP = new Promise<void>((r) => (ended = r));
     const execution = integration.executeCommand(line);
     this.ours.add(execution);
+    /** Ours, plus one the shell may have made of our line instead (see the start handler). */
+    const executions = new Set<vscode.TerminalShellExecution>([execution]);
+    this.log(`terminal: sent ${JSON.stringify(line)}`);
     const endSub = vscode.window.onDidEndTerminalShellExecution((e) => {
-      if (e.execution !== execution) return;
+      this.log(`terminal: end event (ours=${executions.has(e.execution)}, same terminal=${e.terminal === terminal}, exit=${e.exitCode}, line=${JSON.stringify(e.execution.commandLine.value)})`);
+      if (!executions.has(e.execution)) return;
       exitCode = e.exitCode;
       ended();
     });
@@ -136,9 +145,14 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     });
     let answered = false; // no onOutput calls after we have answered
     let startedRunning = false;
+    let streamEnd!: () => void;
+    const drained = new Promise<void>((r) => (streamEnd = r));
     // read() only yields what arrives after it is called, so start reading at once.
-    const drained = (async () => {
-      for await (const chunk of execution.read()) {
+    const startedExecs = new Set<vscode.TerminalShellExecution>();
+    const readFrom = (exec: vscode.TerminalShellExecution) => void (async () => {
+      let gotOutput = false;
+      for await (const chunk of exec.read()) {
+        gotOutput = true;
         startedRunning = true; // output means the shell took the command, even if the start event is late
         raw.append(chunk);
         const text = live.push(chunk);
@@ -146,14 +160,30 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
       }
       const rest = live.flush();
       if (rest && !answered) options.onOutput?.(rest);
+      // An execution that never ran can end its stream empty; only a real one ends the wait.
+      this.log(`terminal: output stream ended (output=${gotOutput}, started=${startedExecs.has(exec)})`);
+      if (gotOutput || startedExecs.has(exec)) streamEnd();
     })().catch(() => undefined);
+    readFrom(execution);
 
     let stopReason: 'timeout' | 'abort' | 'not-started' | undefined;
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     const timer = setTimeout(() => { stopReason ??= 'timeout'; stop(); }, options.timeoutMs);
     const startSub = vscode.window.onDidStartTerminalShellExecution((e) => {
-      if (e.execution === execution) startedRunning = true;
+      this.log(`terminal: start event (ours=${executions.has(e.execution)}, same terminal=${e.terminal === terminal}, line=${JSON.stringify(e.execution.commandLine.value)})`);
+      if (executions.has(e.execution)) {
+        startedRunning = true;
+        startedExecs.add(e.execution);
+      } else if (e.terminal === terminal && !startedRunning && !this.ours.has(e.execution)) {
+        // Sent while the first prompt was still being drawn, our line can run as an execution the
+        // shell reports as its own, and ours then never starts: adopt that one, output and end.
+        executions.add(e.execution);
+        this.ours.add(e.execution);
+        startedExecs.add(e.execution);
+        startedRunning = true;
+        readFrom(e.execution);
+      }
     });
     const startTimer = setTimeout(() => {
       if (!startedRunning) { stopReason ??= 'not-started'; stop(); }
@@ -221,6 +251,22 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     const rt: ReverieTerminal = { terminal, busy: false, cwd };
     this.terminals.push(rt);
     return rt;
+  }
+
+  /** Shell integration reports the folder with each prompt: its arrival means the shell is ready for input. */
+  private waitForFirstPrompt(terminal: vscode.Terminal, maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve();
+      };
+      const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+        if (e.terminal === terminal && e.shellIntegration.cwd !== undefined) done();
+      });
+      const timer = setTimeout(done, maxMs);
+      if (terminal.shellIntegration?.cwd !== undefined) done();
+    });
   }
 
   private waitForShellIntegration(terminal: vscode.Terminal, signal: AbortSignal): Promise<vscode.TerminalShellIntegration | undefined> {

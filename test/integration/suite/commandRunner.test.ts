@@ -28,19 +28,21 @@ describe('VsCodeCommandRunner in a real extension host', function () {
 
   it('runs in a visible "Reverie" terminal and captures output without escape codes, with exit codes 0, 1 and 3', async () => {
     const chunks: string[] = [];
+    const before = reverieTerminals().length;
     const ok = await run('printf "\\033[31mred\\033[0m\\n"; echo to-stderr >&2; echo done', { onOutput: (c) => chunks.push(c) });
     assert.equal(ok.exitCode, 0, JSON.stringify(ok));
     assert.equal(ok.timedOut || ok.interrupted, false);
     assert.match(ok.output, /red\nto-stderr\ndone/);
     assert.doesNotMatch(ok.output, /\x1b|\r/);
     assert.match(chunks.join(''), /done/, 'onOutput saw the output live');
-    assert.equal(reverieTerminals().length, 1);
+    const afterFirst = reverieTerminals().length;
+    assert.ok(afterFirst >= 1 && afterFirst <= before + 1, `one Reverie terminal at most was opened (${before} -> ${afterFirst})`);
 
     assert.equal((await run('false')).exitCode, 1);
     const three = await run('sh -c "echo before-exit; exit 3"');
     assert.equal(three.exitCode, 3);
     assert.match(three.output, /before-exit/);
-    assert.equal(reverieTerminals().length, 1, 'the idle terminal is reused');
+    assert.equal(reverieTerminals().length, afterFirst, 'the idle terminal is reused');
   });
 
   it('runs in the requested folder, also when the reused terminal is elsewhere', async () => {
