@@ -74,7 +74,10 @@ export function createEditorConversation(deps: AgentHostDeps): {
   const fs = new VsCodeFileSystem();
   const spill = new NodeFileSystem(); // spilled tool output is Reverie's own file, not a workspace edit
   const search = new VsCodeFileSearch();
-  const commands = new VsCodeCommandRunner({ log: (m) => deps.log.debug(m) });
+  const commands = new VsCodeCommandRunner({
+    log: (m) => deps.log.debug(m),
+    useTerminal: () => vscode.workspace.getConfiguration('reverie.commands').get<string>('runIn', 'terminal') !== 'process',
+  });
   const diagnostics = new VsCodeDiagnostics();
   const language = new VsCodeLanguageFeatures();
   const storage = (deps.context.storageUri ?? deps.context.globalStorageUri).fsPath;

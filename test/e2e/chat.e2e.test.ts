@@ -55,7 +55,10 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     const dir = run.dir;
     workspace = run.workspace;
     seedMemory(projectMemoryDir({ home: path.join(dir, 'home'), workspaceRoot: workspace, location: 'private' }));
-    server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url } });
+    // Commands run as child processes here: in a headless browser the workbench page that parses
+    // terminal output can be throttled, and VS Code then reports a command's end late. The terminal
+    // path is covered by the integration suite.
+    server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url, 'reverie.commands.runIn': 'process' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);

@@ -15,6 +15,8 @@ export interface VsCodeCommandRunnerOptions {
   startTimeoutMs?: number;
   /** Where to note what the terminal reported (for diagnosing lost events). */
   log?: (message: string) => void;
+  /** Read per command: false runs it as a child process, without a terminal (`reverie.commands.runIn`). */
+  useTerminal?: () => boolean;
 }
 
 interface ReverieTerminal {
@@ -44,6 +46,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
   private readonly killGraceMs: number;
   private readonly startTimeoutMs: number;
   private readonly log: (message: string) => void;
+  private readonly useTerminal: () => boolean;
   /** Set once a terminal failed to report shell integration: waiting 5 s before every command would be worse. */
   private terminalsUnavailable = false;
 
@@ -54,6 +57,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
     this.killGraceMs = options.killGraceMs ?? 2_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.log = options.log ?? (() => {});
+    this.useTerminal = options.useTerminal ?? (() => true);
     this._register(vscode.window.onDidCloseTerminal((t) => {
       const i = this.terminals.findIndex((r) => r.terminal === t);
       if (i >= 0) this.terminals.splice(i, 1);
@@ -70,7 +74,7 @@ export class VsCodeCommandRunner extends Disposable implements CommandRunner {
 
   async run(command: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?(chunk: string): void }): Promise<CommandResult> {
     if (options.signal.aborted) return { exitCode: undefined, output: '', timedOut: false, interrupted: true };
-    if (this.terminalsUnavailable) return this.fallback.run(command, options);
+    if (this.terminalsUnavailable || !this.useTerminal()) return this.fallback.run(command, options);
     const rt = this.idleTerminal(options.cwd);
     rt.busy = true;
     const integration = await this.waitForShellIntegration(rt.terminal, options.signal);
