@@ -19,7 +19,7 @@ import { transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
 import { createSearchHistoryTool } from './core/tools/searchHistory';
 import { NodeCommandRunner } from './node/nodeCommandRunner';
-import { NodeFileSearch } from './node/nodeFileSearch';
+import { NodeFileSearch, findOnPath } from './node/nodeFileSearch';
 import { NodeFileSystem } from './node/nodeFileSystem';
 import { NodeTranscriptStore, searchHistory } from './node/nodeTranscripts';
 import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
     log,
   });
   const memory = memoryHooks(fsPort, () => ({ roots: [cwd], cwd, home, reverieDir: path.join(home, '.reverie'), projectDir, userDir }), log);
-  const rgPath = undefined; // NodeFileSearch and the history search find `rg` on PATH themselves
+  const rgPath = await findOnPath('rg'); // else the history search uses its JS scan
   const searchTool = createSearchHistoryTool((o) => searchHistory({ root: transcriptsDir(home, cwd), rgPath, ...o }));
   const tools = [...ALL_TOOLS, searchTool];
   const conversation = new Conversation({

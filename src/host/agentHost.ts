@@ -6,8 +6,7 @@ import { createAuthorizer } from '../core/agent/authorizer';
 import { projectMemoryDir, transcriptsDir, userMemoryDir, type MemoryLocation } from '../core/memory/locations';
 import { loadInstructions } from '../core/memory/instructions';
 import { createMemoryExtractor } from '../core/memory/extraction';
-import { importGate, isInside, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
-import { INDEX_FILE } from '../core/memory/schema';
+import { importGate, isMemoryTopicPath, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
 import { validateRules } from '../core/permissions';
 import { transcriptRecorder } from '../core/session/transcript';
 import { createSearchHistoryTool } from '../core/tools/searchHistory';
@@ -59,7 +58,7 @@ export async function instructionFiles(fs: import('../core/ports').FileSystem): 
 export function isMemoryTopic(p: string): boolean {
   const places = memoryPlaces();
   const abs = path.resolve(places.cwd, p.replace(/^~(?=\/)/, places.home));
-  return path.basename(abs) !== INDEX_FILE && abs.endsWith('.md') && [places.projectDir, places.userDir].some((d) => isInside(d, abs));
+  return isMemoryTopicPath(abs, places);
 }
 
 /**

@@ -9,16 +9,12 @@ import { Disposable } from './disposable';
 export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   static readonly viewId = 'reverie.chat';
   private view: vscode.WebviewView | undefined;
-  private readonly resolved = new vscode.EventEmitter<vscode.WebviewView>();
-  /** Fires each time VS Code resolves the view (first open, or after it was disposed). */
-  readonly onDidResolve = this.resolved.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly controller: ChatController,
   ) {
     super();
-    this._register(this.resolved);
   }
 
   get isResolved(): boolean {
@@ -38,7 +34,6 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       subscriptions.forEach((s) => s.dispose());
       if (this.view === view) this.view = undefined;
     });
-    this.resolved.fire(view);
   }
 
   /** Reveals the panel (used by commands that need it on screen). */

@@ -194,7 +194,7 @@ function parseEvent(line: string, cwd: string): { type: 'match' | 'context'; mat
   return { type: event.type, match: { path: path.resolve(cwd, textOf(event.data.path)), line: event.data.line_number, text } };
 }
 
-async function findOnPath(name: string): Promise<string | undefined> {
+export async function findOnPath(name: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
     if (await fs.access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;

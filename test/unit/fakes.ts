@@ -9,6 +9,7 @@ export class MemoryLogger implements Logger {
   error(m: string) { this.lines.push(`error ${m}`); }
 }
 
+/** Model access with a key that tests can change; '' means no key. */
 export function fakeAccess(baseUrl: string, key: string | undefined = 'test-key', model = 'claude-test'): ModelAccess & { key: string | undefined } {
   return {
     key,

@@ -4,8 +4,7 @@ import { createAuthorizer } from '../agent/authorizer';
 import type { CommandRunner, FileSearch, FileSystem, Logger, ModelAccess } from '../ports';
 import { Conversation } from '../session/conversation';
 import { ALL_TOOLS } from '../tools';
-import { isInside, memoryHooks, type MemoryPlaces } from './memoryHooks';
-import { INDEX_FILE } from './schema';
+import { isMemoryTopicPath, memoryHooks, type MemoryPlaces } from './memoryHooks';
 
 /** The tools the extraction pass gets: reading anywhere it may, writing only where memory lives. */
 const EXTRACTION_TOOLS = new Set(['read_file', 'write_file', 'edit_file', 'list_files', 'glob']);
@@ -80,7 +79,7 @@ export function createMemoryExtractor(deps: ExtractorDeps): (turn: readonly Mess
       if (e.type === 'tool_call' && (e.name === 'write_file' || e.name === 'edit_file')) written.set(e.id, String((e.input as { path?: unknown }).path ?? ''));
       if (e.type === 'tool_result' && !e.isError && written.has(e.id)) {
         const abs = path.resolve(places.cwd, written.get(e.id)!);
-        if (path.basename(abs) !== INDEX_FILE && [places.projectDir, places.userDir].some((d) => isInside(d, abs))) saved.add(abs);
+        if (isMemoryTopicPath(abs, places)) saved.add(abs);
       }
     });
     deps.log.info(`memory extraction: ${outcome.state}, saved ${saved.size}`);

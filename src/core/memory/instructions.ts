@@ -5,6 +5,7 @@
  * working folder) are attached when the agent first reads something there: `NestedInstructions`.
  */
 import * as path from 'node:path';
+import { isInside } from '../permissions/paths';
 import type { FileSystem } from '../ports';
 import { scanMarkdown } from './markdownScan';
 
@@ -190,15 +191,11 @@ function containingRoot(roots: readonly string[], target: string): string | unde
   const abs = path.resolve(target);
   let best: string | undefined;
   for (const root of roots.map((r) => path.resolve(r))) {
-    if (isInside(root, abs) && (best === undefined || root.length > best.length)) best = root;
+    if (isInside(abs, root) && (best === undefined || root.length > best.length)) best = root;
   }
   return best;
 }
 
-function isInside(folder: string, target: string): boolean {
-  const rel = path.relative(folder, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 /** `from`, then each folder down to `to` (which must be inside `from`). */
 function chain(from: string, to: string): string[] {

@@ -1,10 +1,12 @@
 import * as path from 'node:path';
+import { isInside } from '../permissions/paths';
 import type { FileSystem, Logger } from '../ports';
 import type { ToolResult } from '../tools/tool';
 import { loadInstructions, NestedInstructions, type InstructionFile, type InstructionOptions } from './instructions';
 import { indexPath } from './locations';
 import { loadIndex } from './memoryIndex';
 import { buildMemoryReminder, MEMORY_GUIDANCE } from './reminder';
+import { INDEX_FILE } from './schema';
 
 export interface MemoryPlaces {
   roots: string[];
@@ -16,10 +18,11 @@ export interface MemoryPlaces {
   userDir: string;
 }
 
-/** Is `p` inside `dir` (or `dir` itself)? */
-export function isInside(dir: string, p: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+export { isInside };
+
+/** A topic file (not the index) in one of the memory folders; `abs` is an absolute path. */
+export function isMemoryTopicPath(abs: string, places: Pick<MemoryPlaces, 'projectDir' | 'userDir'>): boolean {
+  return path.basename(abs) !== INDEX_FILE && abs.endsWith('.md') && [places.projectDir, places.userDir].some((d) => isInside(abs, d));
 }
 
 /**
@@ -30,7 +33,7 @@ export function isInside(dir: string, p: string): boolean {
 export function importGate(places: MemoryPlaces): InstructionOptions['allowImport'] {
   return (target, importer) => {
     if (importer.scope === 'user') return true;
-    return places.roots.some((r) => isInside(r, target)) || isInside(places.reverieDir, target);
+    return places.roots.some((r) => isInside(target, r)) || isInside(target, places.reverieDir);
   };
 }
 

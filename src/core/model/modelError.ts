@@ -69,10 +69,6 @@ export class ModelError extends Error {
     this.name = 'ModelError';
     this.action = USER_TEXT[reason].action;
   }
-
-  get retryable(): boolean {
-    return this.action === 'retry';
-  }
 }
 
 /** Classifies anything a model call threw, branching on the SDK's error classes, not on message text. */

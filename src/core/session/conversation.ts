@@ -58,10 +58,6 @@ export class Conversation {
     return this.history;
   }
 
-  get todos(): ToolSession['todos'] {
-    return this.toolSession.todos;
-  }
-
   /** Continues a saved conversation (the CLI's --resume). */
   restore(messages: MessageParam[], id?: string): void {
     if (id) this.startSession(id);

@@ -10,6 +10,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolError, type ToolContext, type ToolResult } from './tool';
+import { displayPath as relativeForDisplay } from './text';
 
 export interface ToolPath {
   /** As the model wrote it. */
@@ -59,9 +60,7 @@ async function realPathOrNearest(ctx: ToolContext, absolute: string): Promise<st
 
 /** Relative to cwd when inside it (shorter, and what the model is used to), else absolute. */
 export function displayPath(ctx: Pick<ToolContext, 'cwd'>, absolute: string): string {
-  const rel = path.relative(ctx.cwd, absolute);
-  if (rel === '') return '.';
-  return rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
+  return relativeForDisplay(ctx.cwd, absolute);
 }
 
 /** Asks for read access; undefined when granted, else the error result to return. */
