@@ -15,6 +15,10 @@ import type { PermissionMode } from './core/permissions/types';
 import { Conversation } from './core/session/conversation';
 import { projectMemoryDir, transcriptsDir, userMemoryDir } from './core/memory/locations';
 import { memoryHooks } from './core/memory/memoryHooks';
+import { combineHooks } from './core/session/hooks';
+import { SkillCatalog } from './core/skills/catalog';
+import { createSkillTool } from './core/tools/skill';
+import { skillFileProblems } from './lsp/skillCheck';
 import { transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
 import { createSearchHistoryTool } from './core/tools/searchHistory';
@@ -26,7 +30,7 @@ import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
 
 const USAGE = `usage: reverie -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
                [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
-               [--memory-dir DIR] [--verbose]`;
+               [--memory-dir DIR] [--no-claude-skills] [--verbose]`;
 const MODES = ['ask', 'acceptEdits', 'plan', 'bypass'];
 const FORMATS = ['text', 'json', 'stream-json'];
 
@@ -48,6 +52,7 @@ async function main(): Promise<number> {
         'max-turns': { type: 'string' },
         resume: { type: 'string' },
         'memory-dir': { type: 'string' },
+        'no-claude-skills': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,19 +99,28 @@ async function main(): Promise<number> {
     permissions: () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home, autoApprovedDirectories: [projectDir, userDir] }),
     approvals: process.stdin.isTTY && process.stderr.isTTY ? terminalApprovals() : undefined,
     sessionRules: [],
+    turnRules: () => conversation.session.turnRules,
     log,
   });
   const memory = memoryHooks(fsPort, () => ({ roots: [cwd], cwd, home, reverieDir: path.join(home, '.reverie'), projectDir, userDir }), log);
   const rgPath = await findOnPath('rg'); // else the history search uses its JS scan
   const searchTool = createSearchHistoryTool((o) => searchHistory({ root: transcriptsDir(home, cwd), rgPath, ...o }));
-  const tools = [...ALL_TOOLS, searchTool];
+  // Skills from --cwd up to the repository root, ~/.reverie/skills, Claude Code's folders, and ours.
+  const skills = new SkillCatalog({
+    fs: fsPort,
+    log,
+    places: () => ({
+      cwd, roots: [cwd], home, includeClaudeCode: !args['no-claude-skills'], disabled: [],
+      bundledDir: path.join(__dirname, '..', 'resources', 'skills'),
+    }),
+    checkSkillFile: skillFileProblems,
+  });
+  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills)];
   const conversation = new Conversation({
     access: { apiKey: async () => apiKey, baseUrl: () => process.env.ANTHROPIC_BASE_URL?.trim() || undefined, model: () => model },
     log,
     tools,
-    startReminder: memory.startReminder,
-    afterTool: memory.afterTool,
-    systemAddendum: memory.systemAddendum,
+    hooks: combineHooks([memory, skills.hooks], (err) => log.error(`context hook failed: ${err instanceof Error ? err.message : String(err)}`)),
     record: transcriptRecorder(transcripts, { cwd, model: () => model }, args.resume),
     toolContext: (signal, progress, session) => ({
       cwd, roots: [cwd], signal, fs: fsPort, search, commands, session, log, progress,
@@ -118,6 +132,9 @@ async function main(): Promise<number> {
   });
   if (previous) conversation.restore(previous.messages.map((r) => r.message), args.resume);
   const sessionId = conversation.id;
+  // `-p "/name args"` runs a skill, as typing it in the panel does.
+  const expanded = await skills.expandCommand(prompt, conversation.session);
+  if (expanded && 'error' in expanded) fail(expanded.error);
 
   const out = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj)}\n`);
   if (format === 'stream-json') {
@@ -126,7 +143,7 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.on('SIGINT', () => abort.abort());
   const started = Date.now();
-  const outcome = await conversation.send(prompt, abort.signal, (e: AgentEvent) => {
+  const outcome = await conversation.send(expanded ? expanded.prompt : prompt, abort.signal, (e: AgentEvent) => {
     if (format === 'stream-json') streamEvent(e, out);
   });
   commands.dispose();

@@ -8,6 +8,10 @@ import { loadInstructions } from '../core/memory/instructions';
 import { createMemoryExtractor } from '../core/memory/extraction';
 import { importGate, isMemoryTopicPath, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
 import { validateRules } from '../core/permissions';
+import { combineHooks } from '../core/session/hooks';
+import { SkillCatalog } from '../core/skills/catalog';
+import { createSkillTool } from '../core/tools/skill';
+import { skillFileProblems } from '../lsp/skillCheck';
 import { transcriptRecorder } from '../core/session/transcript';
 import { createSearchHistoryTool } from '../core/tools/searchHistory';
 import { NodeTranscriptStore, searchHistory } from '../node/nodeTranscripts';
@@ -24,6 +28,9 @@ import { VsCodeFileSystem } from './adapters/vscodeFileSystem';
 import { VsCodeLanguageFeatures } from './adapters/vscodeLanguageFeatures';
 import type { VsCodeApprovals } from './approvals/vscodeApprovals';
 import type { PermissionState } from './permissionState';
+import type { ChatEnvironment } from './chatController';
+import type { VsCodeModelAccess } from './modelAccess';
+import { SKILL_SOURCE_LABEL } from '../core/skills/types';
 
 export interface AgentHostDeps {
   context: vscode.ExtensionContext;
@@ -67,6 +74,7 @@ export function isMemoryTopic(p: string): boolean {
  */
 export function createEditorConversation(deps: AgentHostDeps): {
   conversation: Conversation;
+  skills: SkillCatalog;
   extractMemories: (turn: readonly MessageParam[]) => Promise<number>;
   disposables: vscode.Disposable[];
 } {
@@ -85,6 +93,21 @@ export function createEditorConversation(deps: AgentHostDeps): {
   const rulesFor = (session: ToolSession) => sessionRules.get(session) ?? sessionRules.set(session, []).get(session)!;
 
   const memory = memoryHooks(fs, memoryPlaces, deps.log);
+  const skills = new SkillCatalog({
+    fs,
+    log: deps.log,
+    places: () => {
+      const p = memoryPlaces();
+      const config = vscode.workspace.getConfiguration('reverie.skills');
+      return {
+        cwd: p.cwd, roots: p.roots, home: p.home,
+        includeClaudeCode: config.get<boolean>('includeClaudeCode', true),
+        disabled: config.get<string[]>('disabled', []),
+        bundledDir: path.join(deps.context.extensionUri.fsPath, 'resources', 'skills'),
+      };
+    },
+    checkSkillFile: skillFileProblems,
+  });
   // One recorder per transcripts folder (it remembers which sessions already have their header).
   let recorder: { dir: string; record: ReturnType<typeof transcriptRecorder> } | undefined;
   const record = (id: string, messages: Parameters<ReturnType<typeof transcriptRecorder>>[1]) => {
@@ -97,10 +120,8 @@ export function createEditorConversation(deps: AgentHostDeps): {
   const conversation = new Conversation({
     access: deps.access,
     log: deps.log,
-    tools: [...ALL_TOOLS, searchTool],
-    startReminder: memory.startReminder,
-    afterTool: memory.afterTool,
-    systemAddendum: memory.systemAddendum,
+    tools: [...ALL_TOOLS, searchTool, createSkillTool(skills)],
+    hooks: combineHooks([memory, skills.hooks], (err) => deps.log.error(`context hook failed: ${err instanceof Error ? err.message : String(err)}`)),
     record,
     sessionDir: (id) => path.join(storage, 'sessions', id),
     toolContext: (signal, progress, session) => {
@@ -113,6 +134,7 @@ export function createEditorConversation(deps: AgentHostDeps): {
         },
         approvals: deps.approvals,
         sessionRules: rulesFor(session),
+        turnRules: () => session.turnRules,
         log: deps.log,
       });
       return {
@@ -129,7 +151,7 @@ export function createEditorConversation(deps: AgentHostDeps): {
   /** The background memory pass, when the user turned it on (it costs a model call per turn). */
   const extractMemories = async (turn: Parameters<typeof extract>[0]) =>
     vscode.workspace.getConfiguration('reverie.memory').get<boolean>('extractAfterTurn', false) ? extract(turn, new AbortController().signal) : 0;
-  return { conversation, extractMemories, disposables: [commands, diagnostics] };
+  return { conversation, skills, extractMemories, disposables: [commands, diagnostics] };
 }
 
 /** Warns about permission rules that will be ignored: a typo in a deny rule means no protection. */
@@ -140,4 +162,21 @@ export function reportBadRules(log: Logger): void {
   for (const p of problems) log.warn(`settings: ${p}`);
   void vscode.window.showWarningMessage(`Reverie: ${problems.length} permission rule(s) in your settings are malformed and ignored: ${problems[0]}`, 'Open Settings')
     .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.permissions'));
+}
+
+/** What the chat controller needs from the editor: key, model, busy state, memory and skills. */
+export function editorChatEnvironment(agent: ReturnType<typeof createEditorConversation>, access: VsCodeModelAccess): ChatEnvironment {
+  return {
+    hasApiKey: () => access.hasApiKey(),
+    model: () => access.model(),
+    setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
+    openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
+    busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
+    isMemoryTopic,
+    extractMemories: agent.extractMemories,
+    expandSkill: (text) => agent.skills.expandCommand(text, agent.conversation.session),
+    userSkills: () => agent.skills.current.skills.filter((s) => s.userInvocable && !s.disabled)
+      .map((s) => ({ name: s.name, description: s.description, argumentHint: s.argumentHint, source: SKILL_SOURCE_LABEL[s.source] })),
+    onSkillsChanged: (listener) => agent.skills.onDidChange(() => listener()),
+  };
 }

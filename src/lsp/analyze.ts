@@ -7,7 +7,10 @@ import {
   INDEX_FILE, INDEX_LINE_WARN, INDEX_MAX_BYTES, INDEX_MAX_LINES, SKILL_KEY_HELP, TOPIC_KEY_HELP,
   skillFrontmatter, topicFrontmatter,
 } from '../core/memory/schema';
+import { CLAUDE_CODE_TOOLS, entryToolName, toolEntries } from '../core/skills/allowedTools';
 import { nodeSource, parseFrontmatter, splitLines, type LineRange, type ParsedFrontmatter } from './frontmatter';
+
+export { toolEntries };
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -30,12 +33,6 @@ export const KNOWN_TOOLS = [
   'get_diagnostics', 'todo_write', 'go_to_definition', 'find_references', 'document_symbols',
   'search_history', 'skill',
 ] as const;
-
-/** Claude Code's names for the same tools, to suggest the right one. */
-const CLAUDE_CODE_TOOLS: Record<string, string> = {
-  Read: 'read_file', Write: 'write_file', Edit: 'edit_file', MultiEdit: 'edit_file', LS: 'list_files',
-  Glob: 'glob', Grep: 'grep', Bash: 'run_command', BashOutput: 'command_output', TodoWrite: 'todo_write', Skill: 'skill',
-};
 
 /** Which checks a file gets: MEMORY.md, SKILL.md, or another .md in a folder that has a MEMORY.md. */
 export function documentKind(fileName: string, siblingNames: readonly string[]): DocumentKind | undefined {
@@ -205,35 +202,17 @@ function checkAllowedTools(fm: ParsedFrontmatter, lines: string[]): MemoryDiagno
     // Positions of parts are exact when the source is the value itself, or the value in quotes.
     const shift = src && src.text === value ? 0 : src && src.text.slice(1, -1) === value ? 1 : undefined;
     for (const entry of toolEntries(value)) {
-      const name = entry.text.replace(/\(.*$/s, '').trim();
+      const name = entryToolName(entry.text);
       if ((KNOWN_TOOLS as readonly string[]).includes(name)) continue;
       const range = src && shift !== undefined
         ? fm.rangeAt(src.start + shift + entry.start, src.start + shift + entry.start + name.length)
         : fm.valueRange('allowed-tools')!;
-      const suggestion = CLAUDE_CODE_TOOLS[name];
-      out.push({ ...range, severity: 'warning', code: 'skill-unknown-tool',
-        message: `unknown tool "${name}"${suggestion ? `; did you mean "${suggestion}"?` : `; known tools: ${KNOWN_TOOLS.join(', ')}`}` });
+      // Claude Code skills must work unchanged: its names are mapped, so this is only information.
+      const mapped = Object.hasOwn(CLAUDE_CODE_TOOLS, name) ? CLAUDE_CODE_TOOLS[name] : undefined;
+      out.push(mapped
+        ? { ...range, severity: 'information', code: 'skill-claude-code-tool', message: `Claude Code's name for ${mapped}; Reverie maps it` }
+        : { ...range, severity: 'warning', code: 'skill-unknown-tool', message: `unknown tool "${name}"; known tools: ${KNOWN_TOOLS.join(', ')}` });
     }
   }
   return out;
-}
-
-/** Splits "read_file, run_command(npm test:*) grep" on commas and spaces outside parentheses. */
-export function toolEntries(value: string): Array<{ text: string; start: number }> {
-  const entries: Array<{ text: string; start: number }> = [];
-  let depth = 0;
-  let start = -1;
-  for (let i = 0; i <= value.length; i++) {
-    const c = value[i];
-    const separator = c === undefined || (depth === 0 && (c === ',' || /\s/.test(c)));
-    if (separator) {
-      if (start >= 0) entries.push({ text: value.slice(start, i), start });
-      start = -1;
-      continue;
-    }
-    if (start < 0) start = i;
-    if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-  }
-  return entries;
 }

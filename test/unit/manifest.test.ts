@@ -51,7 +51,7 @@ describe('packaging', () => {
     const files = execFileSync(path.join(root, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .split('\n').map((l) => l.trim()).filter(Boolean);
     assert.ok(files.includes('package.json') && files.includes('README.md'), files.join(', '));
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/lsp\/server\.js|dist\/webview\/chat\.(js|css)|media\/[\w.-]+)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/extension\.js|dist\/lsp\/server\.js|dist\/webview\/chat\.(js|css)|media\/[\w.-]+|resources\/skills\/[\w-]+\/[\w.-]+)$/.test(f));
     assert.deepEqual(unexpected, []);
   });
 });

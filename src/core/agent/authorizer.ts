@@ -10,6 +10,8 @@ export interface AuthorizerDeps {
   approvals?: Approvals;
   /** "Always allow" rules added during this conversation. */
   sessionRules: string[];
+  /** Allow rules for the current turn only (a loaded skill's `allowed-tools`); read fresh per request. */
+  turnRules?(): readonly string[];
   log: Logger;
 }
 
@@ -21,7 +23,7 @@ export interface AuthorizerDeps {
 export function createAuthorizer(deps: AuthorizerDeps): (request: AccessRequest, signal: AbortSignal) => Promise<Authorization> {
   return async (request, signal) => {
     const base = deps.permissions();
-    const ctx: PermissionContext = { ...base, rules: { ...base.rules, allow: [...base.rules.allow, ...deps.sessionRules] } };
+    const ctx: PermissionContext = { ...base, rules: { ...base.rules, allow: [...base.rules.allow, ...deps.sessionRules, ...(deps.turnRules?.() ?? [])] } };
     const decision = decide(request, ctx);
     const what = describe(request);
     if (decision.behavior === 'allow') return { granted: true };

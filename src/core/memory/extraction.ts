@@ -64,8 +64,7 @@ export function createMemoryExtractor(deps: ExtractorDeps): (turn: readonly Mess
       access: deps.access,
       log: deps.log,
       tools: ALL_TOOLS.filter((t) => EXTRACTION_TOOLS.has(t.name)),
-      startReminder: memory.startReminder,
-      systemAddendum: memory.systemAddendum,
+      hooks: { startReminder: memory.startReminder, systemAddendum: memory.systemAddendum },
       sessionDir: deps.sessionDir,
       toolContext: (s, progress, session) => ({
         cwd: places.cwd, roots: places.roots, signal: s, fs: deps.fs, search: deps.search, commands: deps.commands, session, log: deps.log, progress,

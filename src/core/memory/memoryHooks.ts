@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { isInside } from '../permissions/paths';
 import type { FileSystem, Logger } from '../ports';
+import type { ConversationHooks } from '../session/hooks';
 import type { ToolResult } from '../tools/tool';
 import { loadInstructions, NestedInstructions, type InstructionFile, type InstructionOptions } from './instructions';
 import { indexPath } from './locations';
@@ -42,7 +43,7 @@ export function importGate(places: MemoryPlaces): InstructionOptions['allowImpor
  * MEMORY.md indexes), nested instruction files when the agent first reads a file in their folder,
  * and the static guidance for the system prompt. Shared by the extension and the CLI.
  */
-export function memoryHooks(fs: FileSystem, places: () => MemoryPlaces, log: Logger) {
+export function memoryHooks(fs: FileSystem, places: () => MemoryPlaces, log: Logger): ConversationHooks {
   let nested: NestedInstructions | undefined;
   return {
     systemAddendum: MEMORY_GUIDANCE,

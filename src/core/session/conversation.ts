@@ -6,7 +6,8 @@ import { ModelError } from '../model/modelError';
 import { newSessionId } from './sessionStore';
 import type { Logger, ModelAccess } from '../ports';
 import { ResultBudget } from '../tools/output';
-import type { ToolContext, ToolDefinition, ToolResult, ToolSession } from '../tools/tool';
+import { newToolSession, type ToolContext, type ToolDefinition, type ToolResult, type ToolSession } from '../tools/tool';
+import type { ConversationHooks } from './hooks';
 
 export interface ConversationOptions {
   maxTokens?: number;
@@ -25,16 +26,12 @@ export interface ConversationDeps {
   /** Output caps and spilling, applied to every tool result. */
   finalizeResult?(result: ToolResult, toolName: string, session: ToolSession): Promise<ToolResult>;
   /**
-   * Context for the start of a conversation (instruction files, memory indexes) as a reminder
-   * message, so the system prompt stays byte-identical and the prompt cache keeps hitting.
+   * What features (memory, skills) add: reminders in user messages and tool results, and a static
+   * system-prompt addendum. Combine several with `combineHooks`.
    */
-  startReminder?(): Promise<string | undefined>;
-  /** Extra context a tool call brings in, e.g. nested instruction files when a file in their folder is read. */
-  afterTool?(toolName: string, input: unknown, result: ToolResult): Promise<string | undefined>;
+  hooks?: ConversationHooks;
   /** Receives every message added to the history, as the loop goes (transcripts). */
   record?(sessionId: string, messages: MessageParam[]): Promise<void>;
-  /** Appended to the static system prompt (also static: e.g. how memory works). */
-  systemAddendum?: string;
   /** Where a session's spilled outputs go. */
   sessionDir(sessionId: string): string;
   options?: ConversationOptions;
@@ -58,6 +55,11 @@ export class Conversation {
     return this.history;
   }
 
+  /** The tools' shared state for this conversation (read files, todos, loaded skills, turn rules). */
+  get session(): ToolSession {
+    return this.toolSession;
+  }
+
   /** Continues a saved conversation (the CLI's --resume). */
   restore(messages: MessageParam[], id?: string): void {
     if (id) this.startSession(id);
@@ -73,12 +75,15 @@ export class Conversation {
   private startSession(id = newSessionId()): void {
     this.id = id;
     this.recorded = 0;
-    this.toolSession = { readFiles: new Map(), dir: this.deps.sessionDir(id), todos: [] };
+    this.toolSession = newToolSession(this.deps.sessionDir(id));
   }
 
   /** Sends a user message and runs the agent until it ends. Never throws for model failures. */
   async send(text: string, signal: AbortSignal, emit: (e: AgentEvent) => void = () => {}): Promise<AgentOutcome> {
-    const reminder = this.history.length === 0 ? await this.deps.startReminder?.() : undefined;
+    const hooks = this.deps.hooks;
+    const session = this.toolSession;
+    session.turnRules = []; // a skill's pre-approvals last for the turn that loaded it
+    const reminder = await (this.history.length === 0 ? hooks?.startReminder?.(session) : hooks?.nextReminder?.(session));
     this.history.push({ role: 'user', content: reminder ? [{ type: 'text', text: reminder }, { type: 'text', text }] : text });
     return this.run(signal, emit);
   }
@@ -105,7 +110,7 @@ export class Conversation {
     let budget = new ResultBudget();
     const finalize = async (result: ToolResult, name: string, input: unknown) => {
       let out = this.deps.finalizeResult ? await this.deps.finalizeResult(result, name, session) : result;
-      const extra = await this.deps.afterTool?.(name, input, out);
+      const extra = await this.deps.hooks?.afterTool?.(name, input, out, session);
       if (extra) out = { ...out, content: `${out.content}\n\n${extra}` };
       return budget.take(out);
     };
@@ -114,7 +119,7 @@ export class Conversation {
       apiKey,
       baseUrl: this.deps.access.baseUrl(),
       model,
-      system: this.deps.systemAddendum ? `${SYSTEM_PROMPT}\n\n${this.deps.systemAddendum}` : SYSTEM_PROMPT,
+      system: this.deps.hooks?.systemAddendum ? `${SYSTEM_PROMPT}\n\n${this.deps.hooks.systemAddendum}` : SYSTEM_PROMPT,
       tools: this.deps.tools,
       history: this.history,
       runner: { context: (s, progress) => this.deps.toolContext(s, progress, session), finalize },

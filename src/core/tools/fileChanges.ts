@@ -45,6 +45,7 @@ export async function commitChange(ctx: ToolContext, tool: string, p: ToolPath, 
   const written = answer.finalText ?? after;
   await ctx.fs.writeFile(p.real, written);
   const stat = await ctx.fs.stat(p.real);
+  if (stat) ctx.session.readFiles.delete(p.real);
   if (stat) ctx.session.readFiles.set(p.real, { mtimeMs: stat.mtimeMs, size: stat.size, complete: true });
 
   const notes: string[] = [];

@@ -115,6 +115,7 @@ export const readFileTool = defineTool({
 });
 
 function remember(session: ToolSession, path: string, stat: { mtimeMs: number; size: number }, start: number, count: number, complete: boolean) {
+  session.readFiles.delete(path); // re-inserted: the map's order is most recently read last
   session.readFiles.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, complete });
   let files = shown.get(session);
   if (!files) shown.set(session, (files = new Map()));

@@ -23,11 +23,26 @@ export interface TodoItem {
 
 /** Per-conversation state that tools share. */
 export interface ToolSession {
-  /** Absolute path -> what was read. */
+  /** Absolute path -> what was read; in the order last read (most recent last). */
   readonly readFiles: Map<string, ReadRecord>;
   /** Folder for spilled large outputs (created on demand). */
   readonly dir: string;
   todos: TodoItem[];
+  /** Skills already listed to the model in this conversation (a listing is never repeated). */
+  readonly listedSkills: Set<string>;
+  /** Skills whose body is already in this conversation: name -> the text that was injected. */
+  readonly loadedSkills: Map<string, string>;
+  /**
+   * Allow rules for the current turn only (a loaded skill's `allowed-tools`): emptied when the
+   * user sends the next message. Treated like allow rules from settings, so deny rules, protected
+   * paths and Workspace Trust still apply.
+   */
+  turnRules: string[];
+}
+
+/** A fresh tool session for a new conversation. */
+export function newToolSession(dir: string): ToolSession {
+  return { readFiles: new Map(), dir, todos: [], listedSkills: new Set(), loadedSkills: new Map(), turnRules: [] };
 }
 
 export interface ToolContext {

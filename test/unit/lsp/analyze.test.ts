@@ -135,13 +135,21 @@ describe('lsp analyze: SKILL.md', () => {
 
   it('warns on unknown tool names, at the name, in strings and lists', () => {
     const ds = analyzeSkill('---\nname: x\ndescription: y\nallowed-tools: "read_file, Bash(git:*) fly"\n---\n');
-    assert.deepEqual(ds.map((d) => [d.code, d.line, d.startChar, d.endChar]), [
-      ['skill-unknown-tool', 3, 27, 31], ['skill-unknown-tool', 3, 39, 42],
+    assert.deepEqual(ds.map((d) => [d.code, d.severity, d.line, d.startChar, d.endChar]), [
+      ['skill-claude-code-tool', 'information', 3, 27, 31], ['skill-unknown-tool', 'warning', 3, 39, 42],
     ]);
-    assert.match(ds[0].message, /unknown tool "Bash"; did you mean "run_command"/);
+    assert.equal(ds[0].message, "Claude Code's name for run_command; Reverie maps it");
     assert.match(ds[1].message, /unknown tool "fly"; known tools: read_file/);
     const list = analyzeSkill('---\nname: x\ndescription: y\nallowed-tools:\n  - grep\n  - teleport(now)\n---\n');
     assert.deepEqual(list.map((d) => [d.line, d.startChar, d.endChar]), [[5, 4, 12]]);
+  });
+
+  it('accepts a skill copied from Claude Code with only information notes, no warnings', () => {
+    const ds = analyzeSkill('---\nname: commit\ndescription: Commits staged work\nallowed-tools: Read, Grep, Bash(git add:*), Bash(git commit:*)\n---\nBody\n');
+    assert.deepEqual(ds.map((d) => d.severity), ['information', 'information', 'information', 'information']);
+    assert.deepEqual(ds.map((d) => d.message.split(';')[0]), [
+      "Claude Code's name for read_file", "Claude Code's name for grep", "Claude Code's name for run_command", "Claude Code's name for run_command",
+    ]);
   });
 
   it('splits allowed-tools on commas and spaces outside parentheses', () => {

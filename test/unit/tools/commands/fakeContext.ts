@@ -1,5 +1,5 @@
 import type { AccessRequest, CommandRunner, Diagnostics, LanguageFeatures } from '../../../../src/core/ports';
-import type { ToolContext, ToolSession } from '../../../../src/core/tools/tool';
+import { newToolSession, type ToolContext, type ToolSession } from '../../../../src/core/tools/tool';
 import { MemoryLogger } from '../../fakes';
 
 /** A CommandRunner that fails the test if a tool reaches it (for tools that must not run commands). */
@@ -22,7 +22,7 @@ export interface FakeContextOptions {
 
 /** A ToolContext whose authorize() records requests (and can deny) and whose progress() records chunks. */
 export function fakeContext(options: FakeContextOptions): ToolContext & { requests: AccessRequest[]; chunks: string[] } {
-  const session: ToolSession = { readFiles: new Map(), dir: options.cwd, todos: [] };
+  const session: ToolSession = newToolSession(options.cwd);
   const requests: AccessRequest[] = [];
   const chunks: string[] = [];
   const notHere = () => { throw new Error('the file ports are not used by these tools'); };

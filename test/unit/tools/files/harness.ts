@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessRequest, CommandRunner, Diagnostic, Diagnostics } from '../../../../src/core/ports';
-import type { Authorization, ToolContext, ToolDefinition, ToolResult, ToolSession } from '../../../../src/core/tools/tool';
+import { newToolSession, type Authorization, type ToolContext, type ToolDefinition, type ToolResult, type ToolSession } from '../../../../src/core/tools/tool';
 import { NodeFileSearch } from '../../../../src/node/nodeFileSearch';
 import { NodeFileSystem } from '../../../../src/node/nodeFileSystem';
 import { MemoryLogger } from '../../fakes';
@@ -56,7 +56,7 @@ export function harness(options: { rgPath?: string; ripgrep?: boolean; diagnosti
   const outside = path.join(base, 'outside');
   fs.mkdirSync(root);
   fs.mkdirSync(outside);
-  const session: ToolSession = { readFiles: new Map(), dir: path.join(base, 'session'), todos: [] };
+  const session: ToolSession = newToolSession(path.join(base, 'session'));
   const abort = new AbortController();
   const h: Harness = {
     root,

@@ -1,0 +1,46 @@
+/**
+ * skill: loads a skill's instructions into the conversation. The listing (a reminder) shows only
+ * names and descriptions; this tool brings in the body, once per conversation, with the skill's
+ * folder and the arguments substituted. Built per window/CLI run around its SkillCatalog.
+ */
+import { z } from 'zod';
+import { closestNames, type SkillCatalog } from '../skills/catalog';
+import { isListable } from '../skills/listing';
+import { defineTool, toolError, type ToolDefinition } from './tool';
+
+export function createSkillTool(catalog: SkillCatalog): ToolDefinition<{ name: string; args?: string }> {
+  return defineTool({
+    name: 'skill',
+    description: [
+      'Loads a skill: instructions (and sometimes scripts or reference files) for one kind of task, listed by name and description in the',
+      'skills reminders. When a listed skill matches the task, call this first, before doing the task yourself, then follow what it returns.',
+      'Do not call it for a skill that is already loaded in this conversation; its instructions are already above.',
+    ].join(' '),
+    input: z.object({
+      name: z.string().min(1).describe('The skill\'s name exactly as listed, e.g. "release-notes".'),
+      args: z.string().optional().describe('Arguments for the skill, as the user would type them after /name (optional).'),
+    }),
+    // It changes only the conversation's own state; any pre-approved tools still pass the permission layer.
+    readOnly: true,
+    async run(input, ctx) {
+      const name = input.name.trim().replace(/^\//, '');
+      const skill = catalog.current.skills.find((s) => s.name === name);
+      if (!skill) {
+        const close = closestNames(name, catalog.current.skills.filter(isListable).map((s) => s.name));
+        return toolError(`No skill named "${name}".${close.length ? ` Closest: ${close.join(', ')}.` : ''} Use a name from the skills listed in the reminders.`);
+      }
+      if (skill.disabled) return toolError(`The skill "${name}" is turned off by the user; do the task without it.`);
+      if (skill.disableModelInvocation) return toolError(`The skill "${name}" has disable-model-invocation set: only the user can run it with /${name}.`);
+      let loaded: { text: string; alreadyLoaded: boolean };
+      try {
+        loaded = await catalog.load(skill, input.args ?? '', ctx.session);
+      } catch (err) {
+        return toolError(`The skill "${name}" could not be loaded from ${skill.file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const fork = skill.context === 'fork' && !loaded.alreadyLoaded
+        ? 'This skill asks to run in a subagent (context: fork); subagents are not available yet, so run it here, inline.\n\n'
+        : '';
+      return { content: fork + loaded.text };
+    },
+  });
+}
