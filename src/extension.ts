@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { VsCodeFileSystem } from './host/adapters/vscodeFileSystem';
-import { createEditorConversation, instructionFiles, isMemoryTopic, memoryPlaces, reportBadRules } from './host/agentHost';
+import { createEditorConversation, editorChatEnvironment, instructionFiles, memoryPlaces, reportBadRules } from './host/agentHost';
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
@@ -11,7 +11,9 @@ import { MemoryTreeProvider } from './host/memoryTreeProvider';
 import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
 import { PermissionState } from './host/permissionState';
+import { registerSkillCommands } from './host/skillCommands';
 import { startMemoryLanguageClient } from './lsp/client';
+import type { SkillRegistry } from './core/skills/types';
 
 /** What activate() returns: a small surface for other extensions and for the integration tests. */
 export interface ReverieApi {
@@ -20,6 +22,7 @@ export interface ReverieApi {
   readonly memoryTree: MemoryTreeProvider;
   readonly permissions: PermissionState;
   readonly approvals: VsCodeApprovals;
+  readonly skills: SkillRegistry;
 }
 
 /** The composition root: build the adapters, wire the core, register everything VS Code shows. */
@@ -40,15 +43,8 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   // 2. The core agent on the editor's hands, and the controller that connects it to the panel.
   const agent = createEditorConversation({ context, access, log, permissions, approvals });
   agent.disposables.forEach(sub);
-  const chat = new ChatController(agent.conversation, {
-    hasApiKey: () => access.hasApiKey(),
-    model: () => access.model(),
-    setApiKey: async () => void (await vscode.commands.executeCommand('reverie.setApiKey')),
-    openSettings: async () => void (await vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.')),
-    busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
-    isMemoryTopic,
-    extractMemories: agent.extractMemories,
-  }, log);
+  const chat = new ChatController(agent.conversation, editorChatEnvironment(agent, access), log);
+  void agent.skills.scan();
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('reverie.model')) void chat.refreshPanel();
@@ -67,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
     userMemoryDir: () => memoryPlaces().userDir,
     instructionFiles: () => instructionFiles(files),
     sessionsDir: () => memoryPlaces().transcripts,
+    skills: agent.skills,
   }));
   sub(vscode.window.createTreeView(MemoryTreeProvider.viewId, { treeDataProvider: memoryTree, showCollapseAll: true }));
 
@@ -83,13 +80,14 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   command('reverie.showLog', () => channel.show());
   command('reverie.setPermissionMode', () => permissions.pick());
   sub(registerMemoryCommands(memoryTree, memoryTree.deps));
+  sub(registerSkillCommands(agent.skills, { home: () => memoryPlaces().home }));
   command('reverie.sessions.search', () => searchSessions({ transcriptsDir: () => memoryPlaces().transcripts, rgPath: findRipgrep(vscode.env.appRoot) }));
 
   // 5. The language server for memory and skill files starts when one is first opened.
   startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
 
   log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
-  return { chat, chatView, memoryTree, permissions, approvals };
+  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills };
 }
 
 export function deactivate(): void {}

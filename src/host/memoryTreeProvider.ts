@@ -4,7 +4,9 @@ import { loadIndex } from '../core/memory/memoryIndex';
 import { INDEX_FILE, INDEX_MAX_BYTES, INDEX_MAX_LINES, type MemoryType } from '../core/memory/schema';
 import { listTopics } from '../core/memory/topics';
 import type { FileSystem } from '../core/ports';
+import { SKILL_SOURCE_LABEL, type Skill, type SkillProblem, type SkillRegistry } from '../core/skills/types';
 import { Disposable } from './disposable';
+import { skillTooltipMarkdown } from './skillTemplates';
 
 /** Where the tree finds its files. Functions, so a changed setting or workspace shows on the next refresh. */
 export interface MemoryTreeDeps {
@@ -13,13 +15,15 @@ export interface MemoryTreeDeps {
   userMemoryDir: () => string;
   instructionFiles: () => Promise<string[]>;
   sessionsDir: () => string;
+  /** The skill catalog; without it the Skills group only offers "New skill…". */
+  skills?: SkillRegistry;
 }
 
 /** The groups of the Reverie Memory view. */
 export const MEMORY_GROUPS = [
   { id: 'instructions', label: 'Instructions', icon: 'book', empty: 'No AGENTS.md or CLAUDE.md yet' },
   { id: 'memory', label: 'Memory', icon: 'lightbulb', empty: 'Nothing remembered yet' },
-  { id: 'skills', label: 'Skills', icon: 'tools', empty: 'Skills arrive in a later version' },
+  { id: 'skills', label: 'Skills', icon: 'tools', empty: 'New skill…' },
   { id: 'sessions', label: 'Sessions', icon: 'history', empty: 'No sessions yet' },
 ] as const;
 type Group = (typeof MEMORY_GROUPS)[number];
@@ -40,7 +44,10 @@ export type MemoryNode =
   | { kind: 'instruction'; path: string }
   | { kind: 'index'; path: string; scope: MemoryScope; lines: number; bytes: number; notice?: string }
   | { kind: 'topic'; path: string; scope: MemoryScope; name?: string; description?: string; type?: string; error?: string }
-  | { kind: 'session'; path: string; mtimeMs: number; size: number };
+  | { kind: 'session'; path: string; mtimeMs: number; size: number }
+  /** A skill in use (`shadowedBy` unset) or one hidden by a higher-precedence skill of the same name. */
+  | { kind: 'skill'; skill: Skill; shadowedBy?: Skill }
+  | { kind: 'skillProblem'; problem: SkillProblem };
 
 /** Explorer view "Reverie Memory": instruction files, memories, skills and recent sessions. */
 export class MemoryTreeProvider extends Disposable implements vscode.TreeDataProvider<MemoryNode> {
@@ -56,6 +63,7 @@ export class MemoryTreeProvider extends Disposable implements vscode.TreeDataPro
     this.watch();
     this._register({ dispose: () => this.unwatch() });
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()));
+    if (deps.skills) this._register(deps.skills.onDidChange(() => this.changed.fire(undefined)));
   }
 
   getChildren(): MemoryNode[];
@@ -78,6 +86,11 @@ export class MemoryTreeProvider extends Disposable implements vscode.TreeDataPro
         const item = new vscode.TreeItem(node.group.empty, vscode.TreeItemCollapsibleState.None);
         item.id = `reverie.memory.${node.group.id}.empty`;
         item.contextValue = 'reverie.empty';
+        if (node.group.id === 'skills') {
+          item.iconPath = new vscode.ThemeIcon('add');
+          item.command = { command: 'reverie.skills.new', title: 'New Skill' };
+          item.tooltip = 'Create a SKILL.md from a template, in this workspace or in your user folder';
+        }
         return item;
       }
       case 'scope': {
@@ -115,6 +128,17 @@ export class MemoryTreeProvider extends Disposable implements vscode.TreeDataPro
         item.description = formatSize(node.size);
         item.iconPath = new vscode.ThemeIcon('comment-discussion');
         item.tooltip = `${path.basename(node.path)}\n${new Date(node.mtimeMs).toLocaleString()}`;
+        return item;
+      }
+      case 'skill':
+        return skillItem(node);
+      case 'skillProblem': {
+        const item = fileItem(node.problem.file, 'reverie.skillProblem', 'reverie.skills.open', node);
+        item.id = `reverie.skillProblem.${node.problem.file}`;
+        item.label = path.basename(path.dirname(node.problem.file));
+        item.description = `${SKILL_SOURCE_LABEL[node.problem.source]} · not loaded`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        item.tooltip = `${node.problem.file}\n${node.problem.message}`;
         return item;
       }
     }
@@ -156,6 +180,9 @@ export class MemoryTreeProvider extends Disposable implements vscode.TreeDataPro
       case 'sessions':
         children = await this.sessions();
         break;
+      case 'skills':
+        children = this.skills();
+        break;
     }
     return children.length ? children : [{ kind: 'empty', group: node.group }];
   }
@@ -178,6 +205,20 @@ export class MemoryTreeProvider extends Disposable implements vscode.TreeDataPro
     // By name, then by file name (listTopics' order) for equal names.
     topics.sort((a, b) => (a.name ?? path.basename(a.path)).localeCompare(b.name ?? path.basename(b.path)));
     return [...nodes, ...topics];
+  }
+
+  /** Skills by name, each followed by the ones it shadows (so precedence shows), then the SKILL.md files that failed. */
+  private skills(): MemoryNode[] {
+    const set = this.deps.skills?.current;
+    if (!set) return [];
+    const nodes: MemoryNode[] = [];
+    for (const skill of set.skills) {
+      nodes.push({ kind: 'skill', skill });
+      for (const s of set.shadowed) if (s.by.file === skill.file) nodes.push({ kind: 'skill', skill: s.skill, shadowedBy: s.by });
+    }
+    // A shadowed skill whose winner is not listed (should not happen) is still shown.
+    for (const s of set.shadowed) if (!nodes.some((n) => n.kind === 'skill' && n.skill === s.skill)) nodes.push({ kind: 'skill', skill: s.skill, shadowedBy: s.by });
+    return [...nodes, ...set.problems.map((problem): MemoryNode => ({ kind: 'skillProblem', problem }))];
   }
 
   /** Recent transcripts, newest first. */
@@ -229,6 +270,29 @@ function fileItem(p: string, contextValue: string, command: string, node: Memory
   item.contextValue = contextValue;
   item.tooltip = p;
   item.command = { command, title: 'Open', arguments: [node] };
+  return item;
+}
+
+/**
+ * A skill: its name, where it comes from, the escaped metadata as tooltip; a click opens SKILL.md.
+ * contextValue `reverie.skill.<enabled|disabled|shadowed>`, with `.bundled` for built-in skills
+ * (the menus offer delete only without it).
+ */
+function skillItem(node: Extract<MemoryNode, { kind: 'skill' }>): vscode.TreeItem {
+  const { skill, shadowedBy } = node;
+  const item = fileItem(skill.file, '', 'reverie.skills.open', node);
+  item.id = `reverie.skill.${shadowedBy ? 'shadowed.' : ''}${skill.file}`;
+  item.label = skill.name;
+  const source = SKILL_SOURCE_LABEL[skill.source];
+  const state = shadowedBy ? 'shadowed' : skill.disabled ? 'disabled' : 'enabled';
+  item.contextValue = `reverie.skill.${state}${skill.source === 'bundled' ? '.bundled' : ''}`;
+  item.description = shadowedBy ? `${source} · shadowed by ${SKILL_SOURCE_LABEL[shadowedBy.source]}` : skill.disabled ? `${source} · disabled` : source;
+  const grey = new vscode.ThemeColor('disabledForeground');
+  item.iconPath = state === 'enabled' ? new vscode.ThemeIcon('sparkle') : new vscode.ThemeIcon(state === 'disabled' ? 'circle-slash' : 'sparkle', grey);
+  const tooltip = new vscode.MarkdownString(skillTooltipMarkdown(skill, shadowedBy), false);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  item.tooltip = tooltip;
   return item;
 }
 

@@ -54,7 +54,7 @@ describe('Memory tree', () => {
   it('shows Instructions, Memory, Skills and Sessions; empty groups say so, files open on click', async () => {
     assert.deepEqual(tree.getChildren().map((g) => tree.getTreeItem(g).label), ['Instructions', 'Memory', 'Skills', 'Sessions']);
     assert.deepEqual((await items('memory')).map((i) => i.label), ['Nothing remembered yet']);
-    assert.deepEqual((await items('skills')).map((i) => i.label), ['Skills arrive in a later version']);
+    assert.deepEqual((await items('skills')).map((i) => [i.label, i.command?.command]), [['New skill…', 'reverie.skills.new']]);
     assert.deepEqual((await items('sessions')).map((i) => i.label), ['No sessions yet']);
 
     const agents = path.join(dirs.root, 'AGENTS.md');
