@@ -3,6 +3,7 @@ import DOMPurify from 'dompurify';
 import { dispatch, hostToWebview, type HandlerMap, type HostToWebview, type TranscriptEntry } from '../src/shared/protocol';
 import { createMarkdownRenderer } from './markdown';
 import { loadState, post, saveState } from './vscodeApi';
+import { SlashCompletion } from './slashCompletion';
 import { Transcript } from './transcript';
 
 const renderMarkdown = createMarkdownRenderer(DOMPurify);
@@ -15,12 +16,15 @@ app.innerHTML = `
   </div>
   <div id="empty" class="empty">
     <h2>Reverie</h2>
-    <p>Ask about your code. Enter sends, Shift+Enter adds a line.</p>
+    <p>Ask about your code. Enter sends, Shift+Enter adds a line. Type / for commands and skills.</p>
   </div>
   <main id="transcript" aria-live="polite" aria-label="Conversation"></main>
   <div id="status" class="status-line" aria-live="polite" hidden></div>
   <form id="composer">
-    <textarea id="prompt" rows="3" aria-label="Message Reverie" placeholder="Ask Reverie..."></textarea>
+    <div class="prompt-wrap">
+      <div id="slash-list" class="slash-list"></div>
+      <textarea id="prompt" rows="3" aria-label="Message Reverie" placeholder="Ask Reverie..."></textarea>
+    </div>
     <div class="composer-row">
       <span id="model" class="model" title="reverie.model"></span>
       <button type="button" id="stop" class="secondary" hidden>Stop</button>
@@ -33,6 +37,7 @@ const prompt = $<HTMLTextAreaElement>('prompt');
 const send = $<HTMLButtonElement>('send');
 const stop = $<HTMLButtonElement>('stop');
 const transcript = new Transcript($('transcript'), renderMarkdown, (action) => post(action));
+const completion = new SlashCompletion(prompt, $('slash-list'));
 let busy = false;
 
 function setBusy(value: boolean): void {
@@ -84,6 +89,11 @@ const handlers: HandlerMap<HostToWebview> = {
     transcript.add({ role: 'notice', id: m.entryId, text: m.text });
     refreshEmpty();
   },
+  entry: (m) => {
+    transcript.add(m.entry as TranscriptEntry);
+    refreshEmpty();
+  },
+  commands: (m) => completion.setCommands(m.commands),
   cleared: () => {
     transcript.reset([]);
     setBusy(false);
@@ -102,6 +112,7 @@ function submit(): void {
   if (!text || busy) return;
   post({ type: 'submit', text });
   prompt.value = '';
+  completion.close();
   saveState({ draft: '' });
 }
 
@@ -110,7 +121,10 @@ $('composer').addEventListener('submit', (e) => {
   submit();
 });
 prompt.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+  if (completion.handleKey(e)) {
+    e.preventDefault();
+    e.stopPropagation();
+  } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     submit();
   } else if (e.key === 'Escape' && busy) {

@@ -2,7 +2,10 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentOutcome } from '../core/agent/events';
 import type { Conversation } from '../core/session/conversation';
 import type { Logger } from '../core/ports';
-import { dispatch, webviewToHost, type HandlerMap, type HostToWebview, type TranscriptEntry, type WebviewToHost } from '../shared/protocol';
+import {
+  dispatch, SLASH_LIMITS, slashCommand, webviewToHost,
+  type HandlerMap, type HostToWebview, type SlashCommand, type TranscriptEntry, type WebviewToHost,
+} from '../shared/protocol';
 import { TurnView } from './turnView';
 
 /** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
@@ -20,6 +23,22 @@ export interface ChatEnvironment {
    * many memories it saved (0 when it is turned off).
    */
   extractMemories?(turn: readonly MessageParam[]): Promise<number>;
+  /**
+   * The user's `/name args`: the prompt to send for that skill, an error to show (no such skill),
+   * or undefined when the text is not a skill command (then it is sent as typed).
+   */
+  expandSkill?(text: string): Promise<{ prompt: string } | { error: string } | undefined>;
+  /** Skills the user can run as `/name`, for completion in the input. */
+  userSkills?(): UserSkill[];
+  /** Fires when the skills change (a SKILL.md added, edited, removed, disabled). */
+  onSkillsChanged?(listener: () => void): { dispose(): void };
+}
+
+export interface UserSkill {
+  name: string;
+  description: string;
+  argumentHint?: string;
+  source: string;
 }
 
 const savedText = (n: number) => `Saved ${n} ${n === 1 ? 'memory' : 'memories'}`;
@@ -31,6 +50,46 @@ export function rememberRequest(text: string): string | undefined {
   const m = REMEMBER.exec(text.trim());
   if (!m || !m[1].trim()) return undefined;
   return `Remember this: ${m[1].trim()}\n\nSave it to memory now (a topic file with name, description and type, and one line in MEMORY.md), then confirm in one short sentence.`;
+}
+
+/** The panel's own commands; a skill with one of these names is not offered (the built-in wins). */
+export const BUILT_IN_COMMANDS: readonly SlashCommand[] = [
+  { name: 'new', description: 'Start a new conversation', source: 'built-in' },
+  { name: 'remember', description: 'Save something to memory', argumentHint: '<what to remember>', source: 'built-in' },
+];
+
+const NEW_COMMAND = /^\/new$/;
+const BARE_REMEMBER = /^\/remember$/;
+/** Only text that starts with a slash can be a skill command. */
+const SLASHED = /^\//;
+
+const clip = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+};
+
+/**
+ * What the panel offers for completion: the built-ins, then the skills, each clipped to the
+ * protocol's limits (names and descriptions come from repository files, so nothing is trusted
+ * to be short). A skill whose name could not be typed as `/name` is left out.
+ */
+export function slashCommands(skills: readonly UserSkill[]): SlashCommand[] {
+  const taken = new Set(BUILT_IN_COMMANDS.map((c) => c.name));
+  const out: SlashCommand[] = [...BUILT_IN_COMMANDS];
+  for (const skill of skills) {
+    if (out.length >= SLASH_LIMITS.count) break;
+    const hint = skill.argumentHint === undefined ? undefined : clip(skill.argumentHint, SLASH_LIMITS.argumentHint);
+    const command = {
+      name: skill.name,
+      description: clip(skill.description, SLASH_LIMITS.description),
+      ...(hint ? { argumentHint: hint } : {}),
+      source: clip(skill.source, SLASH_LIMITS.source),
+    };
+    if (taken.has(command.name) || !slashCommand.safeParse(command).success) continue;
+    taken.add(command.name);
+    out.push(command);
+  }
+  return out;
 }
 
 type Post = (msg: HostToWebview) => void;
@@ -45,6 +104,7 @@ export class ChatController {
   private readonly listeners = new Set<Post>();
   private turn: { abort: AbortController; done: Promise<AgentOutcome> } | undefined;
   private nextId = 1;
+  private readonly skillsChanged: { dispose(): void } | undefined;
 
   private readonly handlers: HandlerMap<WebviewToHost> = {
     ready: () => this.refreshPanel(),
@@ -59,7 +119,13 @@ export class ChatController {
     private readonly conversation: Conversation,
     private readonly env: ChatEnvironment,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.skillsChanged = env.onSkillsChanged?.(() => this.postCommands());
+  }
+
+  dispose(): void {
+    this.skillsChanged?.dispose();
+  }
 
   /** Subscribes a sink (the webview, or a test) to everything the host posts. */
   onDidPost(listener: Post): { dispose(): void } {
@@ -85,15 +151,48 @@ export class ChatController {
     return this.entries;
   }
 
+  /**
+   * Sends what the user typed. `/new` starts over; `/remember ...` and `/skill args` are expanded
+   * into the prompt the model gets, while the panel keeps showing the text as typed.
+   */
   async submit(text: string): Promise<AgentOutcome | undefined> {
-    if (this.turn) {
-      this.postError(undefined, 'busy', 'Reverie is still working. Press Stop first, or wait for it to finish.');
+    if (NEW_COMMAND.test(text.trim())) {
+      await this.newConversation();
       return undefined;
     }
+    if (this.refuseWhileBusy()) return undefined;
+    const expanded = await this.expand(text);
+    if (this.refuseWhileBusy()) return undefined; // another message started while the skill loaded
     const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text };
     this.entries.push(userEntry);
-    const prompt = rememberRequest(text) ?? text;
-    return this.run(userEntry.id, text, false, (signal, emit) => this.conversation.send(prompt, signal, emit));
+    if ('error' in expanded) {
+      this.post({ type: 'entry', entry: { ...userEntry } });
+      this.postError(undefined, expanded.reason, expanded.error);
+      return undefined;
+    }
+    return this.run(userEntry.id, text, false, (signal, emit) => this.conversation.send(expanded.prompt, signal, emit));
+  }
+
+  private refuseWhileBusy(): boolean {
+    if (this.turn) this.postError(undefined, 'busy', 'Reverie is still working. Press Stop first, or wait for it to finish.');
+    return this.turn !== undefined;
+  }
+
+  /** The prompt for what the user typed, or why it cannot be sent. */
+  private async expand(text: string): Promise<{ prompt: string } | { error: string; reason: ErrorEntry['reason'] }> {
+    const remember = rememberRequest(text);
+    if (remember) return { prompt: remember };
+    const trimmed = text.trim();
+    if (BARE_REMEMBER.test(trimmed)) return { error: 'Say what to remember after /remember, e.g. "/remember we release on Fridays".', reason: 'bad_command' };
+    if (!SLASHED.test(trimmed) || !this.env.expandSkill) return { prompt: text };
+    try {
+      const skill = await this.env.expandSkill(trimmed);
+      if (!skill) return { prompt: text };
+      return 'error' in skill ? { error: skill.error, reason: 'bad_command' } : skill;
+    } catch (err) {
+      this.log.error(`could not expand ${trimmed.split(/\s/, 1)[0]}: ${err instanceof Error ? err.stack : String(err)}`);
+      return { error: 'That skill could not be loaded. Details are in the "Reverie" output channel.', reason: 'internal' };
+    }
   }
 
   async retry(): Promise<AgentOutcome | undefined> {
@@ -125,6 +224,18 @@ export class ChatController {
   /** Redraws the panel from the host's state (on load, and when a setting it shows changes). */
   async refreshPanel(): Promise<void> {
     this.post({ type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy, entries: this.entries.map((e) => ({ ...e })) });
+    this.postCommands();
+  }
+
+  /** Tells the panel which `/commands` it can complete (on load, and whenever the skills change). */
+  postCommands(): void {
+    let skills: UserSkill[] = [];
+    try {
+      skills = this.env.userSkills?.() ?? [];
+    } catch (err) {
+      this.log.warn(`could not list skills for the panel: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.post({ type: 'commands', commands: slashCommands(skills) });
   }
 
   /** Waits for the running turn, if any (used by tests and on shutdown). */

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const errorReason = z.enum([
   'no_api_key', 'bad_base_url', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
   'prompt_too_long', 'model_not_found', 'bad_request', 'aborted', 'busy', 'internal',
+  /** A `/command` the panel cannot run: no such skill, a disabled one, a built-in missing its text. */
+  'bad_command',
 ]);
 export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);
 
@@ -39,6 +41,20 @@ const transcriptEntry = z.discriminatedUnion('role', [
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntry>;
 
+/** Limits on what one slash command may carry to the panel (skill metadata comes from repository files). */
+export const SLASH_LIMITS = { name: 64, description: 200, argumentHint: 80, source: 40, count: 200 } as const;
+
+/** Something the user can type as `/name args`: a built-in or a skill. */
+export const slashCommand = z.object({
+  /** Without the slash. */
+  name: z.string().regex(/^[\w.:-]+$/).max(SLASH_LIMITS.name),
+  description: z.string().max(SLASH_LIMITS.description),
+  argumentHint: z.string().max(SLASH_LIMITS.argumentHint).optional(),
+  /** Where it comes from, for the list: "built-in", "project", "user", ... */
+  source: z.string().max(SLASH_LIMITS.source),
+});
+export type SlashCommand = z.infer<typeof slashCommand>;
+
 export const hostToWebview = z.discriminatedUnion('type', [
   /** Everything needed to draw the panel from scratch: sent when the webview (re)loads. */
   z.object({
@@ -67,6 +83,10 @@ export const hostToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), turnId: z.string().optional(), entryId: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
   z.object({ type: z.literal('notice'), turnId: z.string(), entryId: z.string(), text: z.string() }),
   z.object({ type: z.literal('cleared') }),
+  /** An entry that is not part of a turn (the user's `/command` that could not run). */
+  z.object({ type: z.literal('entry'), entry: transcriptEntry }),
+  /** The slash commands to complete in the input: sent after the snapshot, and again when skills change. */
+  z.object({ type: z.literal('commands'), commands: z.array(slashCommand).max(SLASH_LIMITS.count) }),
 ]);
 export type HostToWebview = z.infer<typeof hostToWebview>;
 

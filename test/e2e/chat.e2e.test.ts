@@ -61,6 +61,8 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     server = await startCodeServer({ runDir: dir, vsix, settings: { 'reverie.baseUrl': mock.url, 'reverie.commands.runIn': 'process' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The panel's own warnings (e.g. "Reverie: ignored an invalid message from the host") land in the test output.
+    page.on('console', (m) => void (/^Reverie:/.test(m.text()) && console.log(`      [panel ${m.type()}] ${m.text().slice(0, 500)}`)));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   });
@@ -222,5 +224,42 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     await page.locator('.pane-header .action-label[aria-label="New Conversation"], .title-actions .action-label[aria-label="New Conversation"]').first().click();
     await chat.locator('#empty').waitFor({ state: 'visible', timeout: 10_000 });
     assert.equal(await chat.locator('.msg').count(), 0);
+  });
+  it('a skill from the repository runs as "/name args", picked from the completion list', async () => {
+    // buggy-repo/.reverie/skills/explain-file/SKILL.md: argument-hint <path>, body uses $ARGUMENTS.
+    mock.enqueue(reply('math.js adds two numbers; test.js checks add(2, 3).'));
+    const prompt = chat.locator('#prompt');
+    await prompt.click();
+    await prompt.pressSequentially('/');
+    const list = chat.locator('#slash-list[role="listbox"]');
+    await list.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await prompt.getAttribute('aria-expanded'), 'true');
+    const names = async () => (await list.locator('[role="option"] .slash-name').allInnerTexts()).map((t) => t.trim());
+    // The catalog may still be scanning when the panel loads: the list updates when skills change.
+    await list.locator('[role="option"]', { hasText: '/explain-file' }).waitFor({ timeout: 15_000 });
+    assert.ok((await names()).includes('/new') && (await names()).includes('/remember'), (await names()).join(' '));
+    console.log(`      screenshot: ${await shot('e2e-skill-completion.png')}`);
+    await prompt.pressSequentially('expl');
+    assert.deepEqual(await names(), ['/explain-file']);
+    const option = list.locator('[role="option"][aria-selected="true"]');
+    assert.equal((await option.locator('.slash-name').innerText()).trim(), '/explain-file');
+    assert.equal((await option.locator('.slash-hint').innerText()).trim(), '<path>');
+    assert.match(await option.locator('.slash-desc').innerText(), /Explain what a source file does/);
+    assert.equal(await prompt.getAttribute('aria-activedescendant'), await option.getAttribute('id'));
+    await prompt.press('Enter'); // accepts the completion; does not send
+    assert.equal(await prompt.inputValue(), '/explain-file ');
+    await list.waitFor({ state: 'hidden' });
+    const before = mock.requests.length;
+    await prompt.pressSequentially('math.js');
+    await prompt.press('Enter');
+    await chat.locator('.msg.user', { hasText: '/explain-file math.js' }).waitFor({ timeout: 15_000 });
+    await chat.locator('.msg.assistant', { hasText: 'adds two numbers' }).waitFor({ timeout: 15_000 });
+    assert.equal(mock.requests.length, before + 1);
+    const last = mock.requests.at(-1)!.body.messages.at(-1);
+    const sent = typeof last.content === 'string' ? last.content : last.content.map((b: { text?: string }) => b.text ?? '').join('\n');
+    assert.match(sent, /Read math\.js and explain in three short bullet points/, 'the skill body, with $ARGUMENTS substituted');
+    assert.doesNotMatch(sent, /\$ARGUMENTS/);
+    assert.equal((await chat.locator('.msg.user').last().innerText()).trim(), '/explain-file math.js', 'the panel shows what was typed');
+    console.log(`      screenshot: ${await shot('e2e-skill-sent.png')}`);
   });
 });

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ChatController, rememberRequest, type ChatEnvironment } from '../../src/host/chatController';
+import { ChatController, rememberRequest, slashCommands, type ChatEnvironment } from '../../src/host/chatController';
 import { defineTool } from '../../src/core/tools/tool';
-import { hostToWebview, type HostToWebview } from '../../src/shared/protocol';
+import { hostToWebview, SLASH_LIMITS, type HostToWebview } from '../../src/shared/protocol';
 import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
 
@@ -219,5 +219,132 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     chat.receive({ type: 'runCommand', command: 'workbench.action.terminal.sendSequence' });
     assert.equal(posted.length, 0);
     assert.equal(log.lines.filter((l) => l.startsWith('warn ignored an invalid message')).length, 2);
+  });
+  describe('slash commands', () => {
+    const expanded: string[] = [];
+    const skills = [
+      { name: 'explain', description: 'Explain a file in plain words', argumentHint: '<path>', source: 'project' },
+      { name: 'release-notes', description: 'Draft release notes', source: 'user' },
+    ];
+    let changed: (() => void) | undefined;
+    beforeEach(() => {
+      expanded.length = 0;
+      changed = undefined;
+      env.expandSkill = async (text) => {
+        expanded.push(text);
+        const m = /^\/([\w-]+)(?:\s+([\s\S]*))?$/.exec(text);
+        if (!m) return undefined;
+        if (m[1] === 'explain') return { prompt: `<skill name="explain">Explain ${m[2]} to a newcomer.</skill>` };
+        if (/^[a-z-]+$/.test(m[1])) return { error: `No skill named "${m[1]}".` };
+        return undefined;
+      };
+      env.userSkills = () => skills;
+      env.onSkillsChanged = (listener) => {
+        changed = listener;
+        return { dispose: () => (changed = undefined) };
+      };
+      chat = new ChatController(testConversation(access, log, [echoTool, fakeWrite]), env, log);
+      chat.onDidPost((m) => {
+        assert.ok(hostToWebview.safeParse(m).success, `host posted an invalid message: ${JSON.stringify(m)}`);
+        posted.push(m);
+      });
+    });
+    const commandLists = () => posted.flatMap((m) => (m.type === 'commands' ? [m.commands.map((c) => c.name)] : []));
+    const firstContent = (i: number) => {
+      const content = mock.requests[i].body.messages[0].content;
+      return typeof content === 'string' ? content : content.at(-1).text;
+    };
+
+    it('a skill run as "/name args" sends the skill prompt, while the panel shows what was typed', async () => {
+      mock.enqueue(reply('It adds two numbers.'));
+      await chat.submit('/explain math.js');
+      assert.deepEqual(expanded, ['/explain math.js']);
+      assert.equal(mock.requests.length, 1);
+      assert.match(firstContent(0), /<skill name="explain">Explain math\.js to a newcomer\.<\/skill>$/);
+      assert.doesNotMatch(firstContent(0), /^\/explain/);
+      const started = posted.find((m) => m.type === 'turnStarted');
+      assert.equal(started?.type === 'turnStarted' && started.text, '/explain math.js');
+      assert.deepEqual(chat.transcript.map((e) => [e.role, e.role === 'user' ? e.text : '']), [['user', '/explain math.js'], ['assistant', '']]);
+    });
+
+    it('an unknown skill shows the typed line and an error, and sends nothing to the model', async () => {
+      await chat.submit('/explian math.js');
+      assert.equal(mock.requests.length, 0);
+      assert.deepEqual(types(), ['entry', 'error']);
+      const entry = posted[0];
+      assert.deepEqual(entry.type === 'entry' && entry.entry, { role: 'user', id: chat.transcript[0].id, text: '/explian math.js' });
+      const err = posted[1];
+      assert.ok(err.type === 'error' && err.reason === 'bad_command' && err.message === 'No skill named "explian".', JSON.stringify(err));
+      assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'error']);
+      assert.deepEqual(actions, [], 'no turn was started');
+    });
+
+    it('text that only starts with a slash, like a path, is sent as typed', async () => {
+      mock.enqueue(reply('It prints the environment.'));
+      await chat.submit('/usr/bin/env prints what?');
+      assert.deepEqual(expanded, ['/usr/bin/env prints what?']);
+      assert.equal(firstContent(0), '/usr/bin/env prints what?');
+    });
+
+    it('a skill that fails to load is an internal error in the panel, logged, and nothing is sent', async () => {
+      env.expandSkill = async () => {
+        throw new Error('EACCES: SKILL.md');
+      };
+      await chat.submit('/explain x');
+      assert.equal(mock.requests.length, 0);
+      assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'internal'));
+      assert.ok(log.lines.some((l) => l.startsWith('error could not expand /explain') && l.includes('EACCES')));
+    });
+
+    it('"/new" starts a new conversation: the panel is cleared and the model is not asked', async () => {
+      mock.enqueue(reply('first answer'), reply('fresh'));
+      await chat.submit('hello');
+      await chat.submit('  /new ');
+      assert.equal(types().at(-1), 'cleared');
+      assert.equal(chat.transcript.length, 0);
+      assert.deepEqual(expanded, []);
+      await chat.submit('again');
+      assert.equal(mock.requests.length, 2);
+      assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'again' }], 'the history was cleared');
+    });
+
+    it('"/remember" alone asks for the text instead of sending or looking for a skill', async () => {
+      await chat.submit('/remember');
+      assert.equal(mock.requests.length, 0);
+      assert.deepEqual(expanded, []);
+      assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'bad_command' && /\/remember/.test(m.message)));
+    });
+
+    it('the panel gets the built-ins and the skills after its snapshot, and again when skills change', async () => {
+      chat.receive({ type: 'ready' });
+      await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(types(), ['snapshot', 'commands']);
+      assert.deepEqual(commandLists(), [['new', 'remember', 'explain', 'release-notes']]);
+      const explain = posted[1].type === 'commands' ? posted[1].commands[2] : undefined;
+      assert.deepEqual(explain, { name: 'explain', description: 'Explain a file in plain words', argumentHint: '<path>', source: 'project' });
+      skills.push({ name: 'deploy', description: 'Ship it', source: 'user' });
+      changed!();
+      assert.deepEqual(commandLists().at(-1), ['new', 'remember', 'explain', 'release-notes', 'deploy']);
+      skills.pop();
+      chat.dispose();
+      assert.equal(changed, undefined, 'dispose stops listening');
+    });
+  });
+
+  it('the command list is bounded: long descriptions are clipped, untypeable names and built-in names are dropped', () => {
+    const list = slashCommands([
+      { name: 'long', description: 'word '.repeat(500), argumentHint: 'x'.repeat(500), source: 'project' },
+      { name: 'has space', description: 'no', source: 'project' },
+      { name: 'new', description: 'a skill hiding behind the built-in', source: 'project' },
+      { name: 'n'.repeat(65), description: 'too long a name', source: 'project' },
+      ...Array.from({ length: 300 }, (_, i) => ({ name: `s${i}`, description: `skill ${i}`, source: 'user' })),
+    ]);
+    assert.ok(hostToWebview.safeParse({ type: 'commands', commands: list }).success);
+    assert.equal(list.length, SLASH_LIMITS.count);
+    assert.deepEqual(list.slice(0, 4).map((c) => c.name), ['new', 'remember', 'long', 's0']);
+    assert.equal(list[0].source, 'built-in');
+    assert.equal(list[2].description.length, SLASH_LIMITS.description);
+    assert.ok(list[2].description.endsWith('…'));
+    assert.equal(list[2].argumentHint!.length, SLASH_LIMITS.argumentHint);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dispatch, hostToWebview, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
+import { dispatch, hostToWebview, SLASH_LIMITS, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
 
 describe('host <-> webview protocol', () => {
   const seen: WebviewToHost[] = [];
@@ -38,5 +38,16 @@ describe('host <-> webview protocol', () => {
     assert.ok(!hostToWebview.safeParse({ type: 'textDelta', turnId: 't1', entryId: 'e2', seq: -1, text: 'hi' }).success);
     assert.ok(!hostToWebview.safeParse({ type: 'toolUpdate', turnId: 't1', entry: { role: 'tool', id: 'x', name: 'grep', summary: '', status: 'exploded', output: '' } }).success);
     assert.ok(!hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true }).success);
+  });
+  it('bounds the slash commands the host may send: typeable names, short descriptions, a capped list', () => {
+    const ok = { name: 'release-notes', description: 'Draft release notes', argumentHint: '<version>', source: 'project' };
+    const msg = (commands: unknown[]) => hostToWebview.safeParse({ type: 'commands', commands }).success;
+    assert.ok(msg([ok, { name: 'new', description: 'Start a new conversation', source: 'built-in' }]));
+    assert.ok(!msg([{ ...ok, name: 'two words' }]));
+    assert.ok(!msg([{ ...ok, name: '' }]));
+    assert.ok(!msg([{ ...ok, name: '<img src=x>' }]));
+    assert.ok(!msg([{ ...ok, description: 'x'.repeat(SLASH_LIMITS.description + 1) }]));
+    assert.ok(!msg([{ ...ok, argumentHint: 'x'.repeat(SLASH_LIMITS.argumentHint + 1) }]));
+    assert.ok(!msg(Array.from({ length: SLASH_LIMITS.count + 1 }, (_, i) => ({ ...ok, name: `s${i}` }))));
   });
 });
