@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ChatController, rememberRequest, slashCommands, type ChatEnvironment } from '../../src/host/chatController';
 import { defineTool } from '../../src/core/tools/tool';
 import { hostToWebview, SLASH_LIMITS, type HostToWebview } from '../../src/shared/protocol';
-import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall } from '../fixtures/mockAnthropic';
+import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall, plainMessages } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
 
 const fakeWrite = defineTool({
@@ -94,7 +94,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'busy'));
     chat.stop();
     await turn;
-    assert.deepEqual(mock.requests.map((r) => r.body.messages.at(-1).content), ['first']);
+    assert.deepEqual(mock.requests.map((r) => plainMessages(r.body.messages).at(-1).content), ['first']);
   });
 
   it('no key: the panel is told so, with a Set API Key action that reaches the editor', async () => {
@@ -114,7 +114,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'overloaded' && m.action === 'retry'));
     await chat.retry();
     assert.equal(mock.requests.length, 12);
-    assert.deepEqual(mock.requests[11].body.messages, [{ role: 'user', content: 'q' }]);
+    assert.deepEqual(plainMessages(mock.requests[11].body.messages), [{ role: 'user', content: 'q' }]);
     assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'error', 'assistant']);
   });
 
@@ -127,7 +127,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     assert.equal(types().at(-1), 'cleared');
     assert.equal(chat.transcript.length, 0);
     await chat.submit('new');
-    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'new' }]);
+    assert.deepEqual(plainMessages(mock.requests[1].body.messages), [{ role: 'user', content: 'new' }]);
   });
 
   it('answers ready with a snapshot that says whether a key exists but never contains it', async () => {
@@ -305,7 +305,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
       assert.deepEqual(expanded, []);
       await chat.submit('again');
       assert.equal(mock.requests.length, 2);
-      assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'again' }], 'the history was cleared');
+      assert.deepEqual(plainMessages(mock.requests[1].body.messages), [{ role: 'user', content: 'again' }], 'the history was cleared');
     });
 
     it('"/remember" alone asks for the text instead of sending or looking for a skill', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SYSTEM_PROMPT } from '../../src/core/context/systemPrompt';
-import { MockAnthropicServer, reply, stallAfter, unauthorized } from '../fixtures/mockAnthropic';
+import { MockAnthropicServer, reply, stallAfter, unauthorized, plainMessages, systemText } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
 
 describe('Conversation (core/session)', () => {
@@ -17,12 +17,12 @@ describe('Conversation (core/session)', () => {
     const b = await convo.send('second question', signal());
     assert.equal(a.state, 'completed');
     assert.equal(b.finalText, 'second answer');
-    assert.deepEqual(mock.requests[1].body.messages, [
+    assert.deepEqual(plainMessages(mock.requests[1].body.messages), [
       { role: 'user', content: 'first question' },
       { role: 'assistant', content: [{ type: 'text', text: 'first answer' }] },
       { role: 'user', content: 'second question' },
     ]);
-    assert.equal(mock.requests[1].body.system, SYSTEM_PROMPT);
+    assert.equal(systemText(mock.requests[1].body), SYSTEM_PROMPT);
     assert.equal(mock.requests[1].body.model, 'claude-test');
   });
 
@@ -57,7 +57,7 @@ describe('Conversation (core/session)', () => {
     assert.ok(convo.awaitingAnswer);
     const ok = await convo.retry(signal());
     assert.equal(ok.finalText, 'recovered');
-    assert.deepEqual(mock.requests[1].body.messages, [{ role: 'user', content: 'question' }]);
+    assert.deepEqual(plainMessages(mock.requests[1].body.messages), [{ role: 'user', content: 'question' }]);
     assert.ok(log.lines.some((l) => l.startsWith('warn run ended: model_error')), log.lines.join('\n'));
   });
 

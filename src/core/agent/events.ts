@@ -1,5 +1,6 @@
 import type { Usage } from '../model/modelClient';
 import type { ModelErrorReason } from '../model/modelError';
+import type { Meter } from '../compaction/meter';
 
 /** Why the loop goes round again. Tests assert on these names. */
 export type ContinueReason =
@@ -7,7 +8,8 @@ export type ContinueReason =
   | 'retry' // a recoverable API failure; same request after a delay
   | 'max_tokens_escalate' // output cut off: the same request once more with a higher limit
   | 'max_tokens_continue' // still cut off: keep the partial answer and ask it to go on
-  | 'context_overflow_retry'; // input + max_tokens exceeded the window: retry with max_tokens that fits
+  | 'context_overflow_retry' // input + max_tokens exceeded the window: retry with max_tokens that fits
+  | 'reactive_compact'; // the prompt was too long: compacted once, same request again
 
 /** How a run of the loop ended. Tests assert on these names. */
 export type EndState =
@@ -31,7 +33,25 @@ export type AgentEvent =
   | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean }
   | { type: 'continue'; reason: ContinueReason; detail?: string }
   | { type: 'retry_wait'; reason: ModelErrorReason; attempt: number; delayMs: number; discardedText: boolean }
-  | { type: 'usage'; usage: Usage };
+  | { type: 'usage'; usage: Usage }
+  /** Something the user should know that is not an error, e.g. auto-compaction turned itself off. */
+  | { type: 'notice'; text: string }
+  /** The context meter after a response: tokens in context, distance to auto-compaction, cost, cache hits. */
+  | { type: 'context'; meter: Meter }
+  /** Old tool results were cleared from the request (the transcript keeps them). */
+  | { type: 'micro_compaction'; reason: 'cold' | 'pressure'; cleared: number; tokensSaved: number }
+  | { type: 'compaction_start'; trigger: 'auto' | 'manual' | 'reactive' }
+  /** The history was compacted: the older part is now a summary (the transcript keeps everything). */
+  | {
+    type: 'compaction';
+    trigger: 'auto' | 'manual' | 'reactive';
+    summarisedMessages: number;
+    keptMessages: number;
+    tokensBefore: number;
+    tokensAfter: number;
+    fromNotes: boolean;
+    summary: string;
+  };
 
 export interface AgentOutcome {
   state: EndState;

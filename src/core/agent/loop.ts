@@ -36,6 +36,15 @@ export interface AgentLoopOptions {
   /** Injected in tests to make retries instant and jitter fixed. */
   sleep?(ms: number, signal: AbortSignal): Promise<boolean>;
   random?(): number;
+  /**
+   * Before each request: may compact the history (in place), and returns the messages to send (the
+   * request projection, e.g. with old tool results cleared). Default: the history as it is.
+   */
+  prepare?(signal: AbortSignal): Promise<MessageParam[]>;
+  /** The prompt is too long: compact and say whether it worked. Tried once per run. */
+  compactForRetry?(error: ModelError, signal: AbortSignal): Promise<boolean>;
+  /** Mark prompt-cache breakpoints in each request. */
+  promptCache?: boolean;
 }
 
 /**
@@ -53,12 +62,23 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
   let attempt = 0; // retries of the current request
   let escalated = false;
   let nudges = 0;
+  let reactiveTried = false;
   let finalText = '';
   const end = (state: EndState, error?: ModelError): AgentOutcome => ({ state, turns, usage, error, finalText });
 
   for (;;) {
     if (o.signal.aborted) return end('aborted_streaming');
     o.emit({ type: 'request_start', turn: turns + 1, attempt, maxTokens });
+    let messages = o.history;
+    if (o.prepare) {
+      try {
+        messages = await o.prepare(o.signal);
+      } catch (err) {
+        if (o.signal.aborted) return end('aborted_streaming');
+        throw err;
+      }
+    }
+    if (o.signal.aborted) return end('aborted_streaming');
     const complete: StreamedBlock[] = [];
     let partialText = '';
     let streamed = false;
@@ -67,7 +87,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
     try {
       result = await streamMessage(
         { apiKey: o.apiKey, baseUrl: o.baseUrl, maxRetries: 0, idleTimeoutMs: o.idleTimeoutMs, logger: o.log },
-        { model: o.model, system: o.system, messages: o.history, maxTokens, tools: apiTools },
+        { model: o.model, system: o.system, messages, maxTokens, tools: apiTools, cache: o.promptCache },
         o.signal,
         {
           onText: (text) => {
@@ -100,9 +120,19 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
           o.emit({ type: 'continue', reason: 'context_overflow_retry', detail: `max_tokens reduced to ${fits}` });
           continue;
         }
+      }
+      if (err.reason === 'prompt_too_long') {
+        // Reactive compaction: once per run, then the same request again on the smaller history.
+        if (!reactiveTried && o.compactForRetry) {
+          reactiveTried = true;
+          if (await o.compactForRetry(err, o.signal)) {
+            o.emit({ type: 'continue', reason: 'reactive_compact' });
+            continue;
+          }
+        }
+        if (o.signal.aborted) return end('aborted_streaming');
         return end('prompt_too_long', err);
       }
-      if (err.reason === 'prompt_too_long') return end('prompt_too_long', err);
       const delay = isRetryable(err) && attempt < MAX_RETRIES ? retryDelayMs(attempt + 1, err, o.random) : undefined;
       if (delay === undefined) return end('model_error', err);
       attempt++;

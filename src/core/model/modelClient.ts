@@ -16,6 +16,38 @@ export interface ModelRequest {
   maxTokens: number;
   /** Tool definitions, already sorted by name (a stable order keeps the prompt cache warm). */
   tools?: ApiTool[];
+  /** Mark prompt-cache breakpoints (see withCacheBreakpoints). */
+  cache?: boolean;
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * The request with prompt-cache breakpoints, 3 of the API's 4: the system prompt (which, with the
+ * tools before it, is the same in every session), the last message (the moving one: everything so
+ * far is written to the cache for the next request), and the last message of the previous round
+ * (the newest user message before the last one), so the next request still finds that prefix even
+ * when a round added more than the API's 20-block lookback. The messages are copied where marked;
+ * the history itself is never changed.
+ */
+export function withCacheBreakpoints(system: string, messages: readonly MessageParam[]): { system: Anthropic.TextBlockParam[]; messages: MessageParam[] } {
+  const out = [...messages];
+  const mark = (i: number) => {
+    const m = out[i];
+    const blocks = typeof m.content === 'string' ? [{ type: 'text' as const, text: m.content }] : [...m.content];
+    if (!blocks.length) return;
+    const last = blocks.length - 1;
+    blocks[last] = { ...blocks[last], cache_control: EPHEMERAL } as typeof blocks[number];
+    out[i] = { ...m, content: blocks } as MessageParam;
+  };
+  if (out.length) mark(out.length - 1);
+  for (let i = out.length - 3; i >= 0; i--) {
+    if (out[i].role === 'user') {
+      mark(i);
+      break;
+    }
+  }
+  return { system: [{ type: 'text', text: system, cache_control: EPHEMERAL }], messages: out };
 }
 
 export interface Usage {
@@ -104,11 +136,12 @@ export async function streamMessage(
   try {
     if (signal.aborted) throw new ModelError('aborted');
     armIdle();
+    const prompt = request.cache ? withCacheBreakpoints(request.system, request.messages) : request;
     const stream = await client.messages.create(
       {
         model: request.model,
-        system: request.system,
-        messages: request.messages,
+        system: prompt.system,
+        messages: prompt.messages,
         max_tokens: request.maxTokens,
         ...(request.tools?.length ? { tools: request.tools } : {}),
         stream: true,

@@ -59,6 +59,8 @@ export class ModelError extends Error {
   retryAfterMs?: number;
   /** For a 400 "input length and max_tokens exceed context limit": the numbers it gave. */
   contextOverflow?: { inputTokens: number; maxTokens: number; limit: number };
+  /** For "prompt is too long: N tokens > M maximum": both numbers, so compaction knows how much to shed. */
+  tooLong?: { tokens: number; limit: number };
 
   constructor(
     readonly reason: ModelErrorReason,
@@ -94,7 +96,10 @@ export function toModelError(err: unknown, signal?: AbortSignal): ModelError {
       return e;
     }
     const tooLong = /prompt is too long|exceed.*context/i.test(message);
-    return new ModelError(tooLong ? 'prompt_too_long' : 'bad_request', apiDetail(err), 400);
+    const e = new ModelError(tooLong ? 'prompt_too_long' : 'bad_request', apiDetail(err), 400);
+    const counts = /prompt is too long:\s*(\d+)\s*tokens\s*>\s*(\d+)/i.exec(message);
+    if (counts) e.tooLong = { tokens: Number(counts[1]), limit: Number(counts[2]) };
+    return e;
   }
   if (err instanceof APIError && err.status === 408) return withRetryAfter(new ModelError('timeout', apiDetail(err), 408), err);
   if (err instanceof APIError) {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { SYSTEM_PROMPT } from '../context/systemPrompt';
 import type { AgentEvent, AgentOutcome } from '../agent/events';
@@ -8,11 +9,17 @@ import type { Logger, ModelAccess } from '../ports';
 import { ResultBudget } from '../tools/output';
 import { newToolSession, type ToolContext, type ToolDefinition, type ToolResult, type ToolSession } from '../tools/tool';
 import type { ConversationHooks } from './hooks';
+import { ContextManager, type CompactionSummary, type ContextSettings } from './contextManager';
+import type { CompactionRecord } from './transcript';
+import { streamMessage, type Usage } from '../model/modelClient';
+import type { Meter } from '../compaction/meter';
 
 export interface ConversationOptions {
   maxTokens?: number;
   maxTurns?: number;
   idleTimeoutMs?: number;
+  /** Mark prompt-cache breakpoints (default true). */
+  promptCache?: boolean;
   /** Injected by tests to make retry waits instant. */
   sleep?(ms: number, signal: AbortSignal): Promise<boolean>;
 }
@@ -30,8 +37,16 @@ export interface ConversationDeps {
    * system-prompt addendum. Combine several with `combineHooks`.
    */
   hooks?: ConversationHooks;
-  /** Receives every message added to the history, as the loop goes (transcripts). */
-  record?(sessionId: string, messages: MessageParam[]): Promise<void>;
+  /** Receives every message added to the history, as the loop goes, and each compaction (transcripts). */
+  record?(sessionId: string, messages: MessageParam[], compaction?: Omit<CompactionRecord, 'type' | 'time'>): Promise<void>;
+  /** Compaction settings, read fresh before each request (micro-compaction, auto, threshold, notes). */
+  compaction?(): ContextSettings;
+  /** Reverie's own files: recently read files restored after a compaction, the session notes. */
+  storage?: { readText(path: string): Promise<string | undefined>; writeText(path: string, text: string): Promise<void> };
+  /** Results never cleared from the request besides skills (memory reads). */
+  keepResult?(toolName: string, input: unknown): boolean;
+  /** The transcript file of a session, named in a compaction summary. */
+  transcriptPath?(sessionId: string): string | undefined;
   /** Where a session's spilled outputs go. */
   sessionDir(sessionId: string): string;
   options?: ConversationOptions;
@@ -47,8 +62,86 @@ export class Conversation {
   /** This conversation's session id (transcript file name); a new one after clear(). */
   id!: string;
 
+  private readonly context: ContextManager;
+
   constructor(private readonly deps: ConversationDeps, id?: string) {
     this.startSession(id);
+    this.context = new ContextManager({
+      log: deps.log,
+      model: () => deps.access.model(),
+      settings: () => deps.compaction?.() ?? {},
+      complete: (request, signal) => this.complete(request, signal),
+      readText: (p) => deps.storage?.readText(p) ?? Promise.resolve(undefined),
+      reminder: (session) => deps.hooks?.startReminder?.(session) ?? Promise.resolve(undefined),
+      isProtected: deps.keepResult,
+      transcriptPath: () => deps.transcriptPath?.(this.id),
+      beforeCompact: () => this.flushRecord(),
+      afterCompact: (r) => this.recordCompaction(r),
+      notes: deps.storage && {
+        read: () => deps.storage!.readText(this.notesPath()),
+        write: (text) => deps.storage!.writeText(this.notesPath(), text),
+      },
+    });
+  }
+
+  private notesPath(): string {
+    return path.join(this.deps.sessionDir(this.id), 'notes.md');
+  }
+
+  /** The context meter after the latest response (undefined before the first). */
+  get meter(): Meter | undefined {
+    return this.context.meter();
+  }
+
+  /** Background work (session notes) settled: for tests and shutdown. */
+  settled(): Promise<void> {
+    return this.context.settled();
+  }
+
+  /**
+   * `/compact [focus]`: summarises the conversation now (the transcript keeps everything). Never
+   * throws: says why when there is nothing to compact or the summary failed.
+   */
+  async compact(focus: string | undefined, signal: AbortSignal, emit: (e: AgentEvent) => void = () => {}): Promise<{ ok: true; result: CompactionSummary } | { ok: false; reason: string }> {
+    if (this.history.length === 0) return { ok: false, reason: 'There is nothing to compact yet.' };
+    if (this.awaitingAnswer) return { ok: false, reason: 'The last message has no answer yet; send or retry it first.' };
+    try {
+      const result = await this.context.compact(this.history, this.toolSession, 'manual', signal, emit, focus?.trim() || undefined);
+      return { ok: true, result };
+    } catch (err) {
+      if (signal.aborted) return { ok: false, reason: 'Compaction stopped.' };
+      const reason = err instanceof ModelError ? err.message : err instanceof Error ? err.message : String(err);
+      this.deps.log.warn(`manual compaction failed: ${reason}`);
+      return { ok: false, reason: `Could not compact: ${reason}` };
+    }
+  }
+
+  /** A model call without tools (summaries, notes), on the same key and endpoint. */
+  private async complete(request: { system: string; messages: MessageParam[]; maxTokens: number }, signal: AbortSignal): Promise<{ text: string; usage: Usage }> {
+    const apiKey = await this.deps.access.apiKey();
+    if (!apiKey) throw new ModelError('no_api_key');
+    const result = await streamMessage(
+      { apiKey, baseUrl: this.deps.access.baseUrl(), maxRetries: 2, idleTimeoutMs: this.deps.options?.idleTimeoutMs, logger: this.deps.log },
+      { model: this.deps.access.model(), system: request.system, messages: request.messages, maxTokens: request.maxTokens },
+      signal,
+    );
+    return { text: result.blocks.map((b) => (b.type === 'text' ? b.text : '')).join(''), usage: result.usage };
+  }
+
+  private async recordCompaction(r: CompactionSummary): Promise<void> {
+    this.recorded = this.history.length;
+    if (!this.deps.record) return;
+    this.recording = this.recording.then(async () => {
+      try {
+        await this.deps.record!(this.id, [], {
+          trigger: r.trigger, summarisedMessages: r.summarisedMessages, tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter,
+          head: r.head, kept: r.kept, appended: r.appended,
+        });
+      } catch (err) {
+        this.deps.log.error(`could not save the compaction to the transcript: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    await this.recording;
   }
 
   get messages(): readonly MessageParam[] {
@@ -69,6 +162,7 @@ export class Conversation {
 
   clear(): void {
     this.history.length = 0;
+    this.context?.reset();
     this.startSession();
   }
 
@@ -115,6 +209,22 @@ export class Conversation {
       return budget.take(out);
     };
     const flush = () => this.flushRecord();
+    let toolCalls = 0;
+    const emitAll = (e: AgentEvent) => {
+      if (e.type === 'request_start') {
+        budget = new ResultBudget();
+        void flush();
+      } else if (e.type === 'usage') {
+        // The answer is appended right after this event: the anchor covers it.
+        this.context.observe(e.usage, this.history.length + 1, emit);
+      } else if (e.type === 'tool_result') {
+        toolCalls++;
+      } else if (e.type === 'continue' && e.reason === 'next_turn') {
+        this.context.afterRound(this.history, toolCalls);
+        toolCalls = 0;
+      }
+      emit(e);
+    };
     const outcome = await runAgentLoop({
       apiKey,
       baseUrl: this.deps.access.baseUrl(),
@@ -123,16 +233,21 @@ export class Conversation {
       tools: this.deps.tools,
       history: this.history,
       runner: { context: (s, progress) => this.deps.toolContext(s, progress, session), finalize },
-      emit: (e) => {
-        if (e.type === 'request_start') {
-          budget = new ResultBudget();
-          void flush();
-        }
-        emit(e);
-      },
+      emit: emitAll,
       signal,
       log: this.deps.log,
       ...this.deps.options,
+      promptCache: this.deps.options?.promptCache ?? true,
+      prepare: (s) => this.context.prepare(this.history, session, s, emitAll),
+      compactForRetry: async (error, s) => {
+        try {
+          await this.context.compact(this.history, session, 'reactive', s, emitAll);
+          return true;
+        } catch (err) {
+          this.deps.log.warn(`reactive compaction failed after "${error.detail}": ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        }
+      },
     });
     await flush();
     const u = outcome.usage;

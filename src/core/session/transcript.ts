@@ -25,7 +25,24 @@ export interface MessageRecord {
   message: MessageParam;
 }
 
-export type TranscriptRecord = SessionHeader | MessageRecord;
+/**
+ * A compaction: from here on the conversation the model sees is `head` (the summary message), the
+ * last `kept` messages before this record, then `appended`. Everything before stays in the file,
+ * so search and a future rewind still have the full history.
+ */
+export interface CompactionRecord {
+  type: 'compaction';
+  time: string;
+  trigger: 'auto' | 'manual' | 'reactive';
+  summarisedMessages: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  head: MessageParam[];
+  kept: number;
+  appended: MessageParam[];
+}
+
+export type TranscriptRecord = SessionHeader | MessageRecord | CompactionRecord;
 
 export function sessionHeader(id: string, cwd: string, model?: string, startedAt: Date = new Date()): SessionHeader {
   return { type: 'session', version: TRANSCRIPT_VERSION, id, cwd, startedAt: startedAt.toISOString(), ...(model ? { model } : {}) };
@@ -42,13 +59,16 @@ export function serializeRecord(record: TranscriptRecord): string {
 
 export interface ParsedTranscript {
   header?: SessionHeader;
+  /** Every message ever added, compacted or not (what search reads). */
   messages: MessageRecord[];
+  /** Compactions, with how many messages came before each. */
+  compactions: Array<{ at: number; record: CompactionRecord }>;
   /** Lines that were not valid JSON records (a torn last line after a crash, garbage); each is skipped alone. */
   skippedLines: number;
 }
 
 export function parseTranscript(text: string): ParsedTranscript {
-  const out: ParsedTranscript = { messages: [], skippedLines: 0 };
+  const out: ParsedTranscript = { messages: [], compactions: [], skippedLines: 0 };
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let record: unknown;
@@ -60,6 +80,7 @@ export function parseTranscript(text: string): ParsedTranscript {
     }
     if (isHeader(record)) out.header ??= record;
     else if (isMessageRecord(record)) out.messages.push(record);
+    else if (isCompactionRecord(record)) out.compactions.push({ at: out.messages.length, record });
     else if (!isObject(record) || typeof record.type !== 'string') out.skippedLines++;
     // An object with an unknown `type` is a record from a newer writer: skipped, not counted.
   }
@@ -74,6 +95,24 @@ export function isMessageRecord(record: unknown): record is MessageRecord {
   if (!isObject(record) || record.type !== 'message' || typeof record.time !== 'string' || !isObject(record.message)) return false;
   const m = record.message;
   return (m.role === 'user' || m.role === 'assistant') && (typeof m.content === 'string' || Array.isArray(m.content));
+}
+
+export function isCompactionRecord(record: unknown): record is CompactionRecord {
+  return isObject(record) && record.type === 'compaction' && Array.isArray(record.head) && Array.isArray(record.appended) &&
+    Number.isInteger(record.kept) && record.kept >= 0;
+}
+
+/** The conversation as the model last saw it: each compaction applied in order (for --resume). */
+export function resumeMessages(parsed: Pick<ParsedTranscript, 'messages' | 'compactions'>): MessageParam[] {
+  let history: MessageParam[] = [];
+  let next = 0;
+  for (const { at, record } of parsed.compactions) {
+    for (; next < at; next++) history.push(parsed.messages[next].message);
+    const kept = Math.min(record.kept, history.length);
+    history = [...record.head, ...history.slice(history.length - kept), ...record.appended];
+  }
+  for (; next < parsed.messages.length; next++) history.push(parsed.messages[next].message);
+  return history;
 }
 
 function isObject(v: unknown): v is Record<string, any> {
@@ -113,12 +152,13 @@ export interface TranscriptStore {
  */
 export function transcriptRecorder(store: TranscriptStore, meta: { cwd: string; model: () => string }, resumed?: string) {
   const started = new Set<string>(resumed ? [resumed] : []);
-  return async (sessionId: string, messages: import('@anthropic-ai/sdk/resources/messages').MessageParam[]): Promise<void> => {
+  return async (sessionId: string, messages: MessageParam[], compaction?: Omit<CompactionRecord, 'type' | 'time'>): Promise<void> => {
     const records: TranscriptRecord[] = [];
     if (!started.has(sessionId)) {
       started.add(sessionId);
       records.push(sessionHeader(sessionId, meta.cwd, meta.model()));
     }
+    if (compaction) records.push({ type: 'compaction', time: new Date().toISOString(), ...compaction });
     records.push(...messages.map((m) => messageRecord(m)));
     await store.writer(sessionId).append(records);
   };

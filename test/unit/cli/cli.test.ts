@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FINAL_ANSWER, copyBuggyRepo, fixScenario, toolResultsSent } from '../../fixtures/fixScenario';
-import { MockAnthropicServer, reply, toolCall } from '../../fixtures/mockAnthropic';
+import { MockAnthropicServer, reply, toolCall, systemText } from '../../fixtures/mockAnthropic';
 import { projectMemoryDir, transcriptsDir } from '../../../src/core/memory/locations';
 
 const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
@@ -124,7 +124,7 @@ describe('headless CLI (dist/cli.js) against the mock API', function () {
     assert.match(opening, /- \[Prefers tabs\]\(prefers-tabs\.md\) — indentation style/);
     assert.doesNotMatch(opening, /indents with tabs, never spaces/, 'the topic body is not loaded up front');
     assert.match(toolResultsSent(mock.requests).get('toolu_read')!.content, /indents with tabs, never spaces/);
-    assert.match(mock.requests[0].body.system, /MEMORY\.md/, 'the system prompt teaches the memory scheme');
+    assert.match(systemText(mock.requests[0].body), /MEMORY\.md/, 'the system prompt teaches the memory scheme');
   });
 
   it('exits 1 when the run fails, and 2 for bad usage', async () => {
