@@ -12,14 +12,14 @@ import type { AgentEvent } from './core/agent/events';
 import { createAuthorizer } from './core/agent/authorizer';
 import { estimateCostUsd } from './core/model/pricing';
 import type { PermissionMode } from './core/permissions/types';
-import { Conversation } from './core/session/conversation';
+import { Conversation, textStorage } from './core/session/conversation';
 import { projectMemoryDir, transcriptsDir, userMemoryDir } from './core/memory/locations';
-import { memoryHooks } from './core/memory/memoryHooks';
+import { isMemoryRead, memoryHooks } from './core/memory/memoryHooks';
 import { combineHooks } from './core/session/hooks';
 import { SkillCatalog } from './core/skills/catalog';
 import { createSkillTool } from './core/tools/skill';
 import { skillFileProblems } from './lsp/skillCheck';
-import { transcriptRecorder } from './core/session/transcript';
+import { resumeMessages, transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
 import { createSearchHistoryTool } from './core/tools/searchHistory';
 import { NodeCommandRunner } from './node/nodeCommandRunner';
@@ -30,7 +30,8 @@ import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
 
 const USAGE = `usage: reverie -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
                [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
-               [--memory-dir DIR] [--no-claude-skills] [--verbose]`;
+               [--memory-dir DIR] [--no-claude-skills] [--compact-at TOKENS] [--no-micro-compaction]
+               [--no-session-notes] [--verbose]`;
 const MODES = ['ask', 'acceptEdits', 'plan', 'bypass'];
 const FORMATS = ['text', 'json', 'stream-json'];
 
@@ -53,6 +54,9 @@ async function main(): Promise<number> {
         resume: { type: 'string' },
         'memory-dir': { type: 'string' },
         'no-claude-skills': { type: 'boolean', default: false },
+        'no-micro-compaction': { type: 'boolean', default: false },
+        'no-session-notes': { type: 'boolean', default: false },
+        'compact-at': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +78,8 @@ async function main(): Promise<number> {
   if (!FORMATS.includes(format)) fail(`--output-format must be one of ${FORMATS.join(', ')}`);
   const maxTurns = args['max-turns'] === undefined ? undefined : Number(args['max-turns']);
   if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns > 0)) fail('--max-turns must be a positive whole number');
+  const compactAt = args['compact-at'] === undefined ? undefined : Number(args['compact-at']);
+  if (compactAt !== undefined && !(Number.isInteger(compactAt) && compactAt > 0)) fail('--compact-at must be a positive whole number of tokens');
   const cwd = path.resolve(args.cwd ?? process.cwd());
   const fsPort = new NodeFileSystem();
   if ((await fsPort.stat(cwd))?.kind !== 'directory') fail(`--cwd ${cwd} is not a folder`);
@@ -128,9 +134,13 @@ async function main(): Promise<number> {
     }),
     finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, fsPort),
     sessionDir: (id) => path.join(transcriptsDir(home, cwd), id),
+    compaction: () => ({ microCompaction: !args['no-micro-compaction'], sessionNotes: !args['no-session-notes'], autoCompactAt: compactAt }),
+    storage: textStorage(fsPort),
+    keepResult: isMemoryRead(() => ({ cwd, home, projectDir, userDir })),
+    transcriptPath: (id) => path.join(transcriptsDir(home, cwd), `${id}.jsonl`),
     options: { maxTurns },
   });
-  if (previous) conversation.restore(previous.messages.map((r) => r.message), args.resume);
+  if (previous) conversation.restore(resumeMessages(previous), args.resume);
   const sessionId = conversation.id;
   // `-p "/name args"` runs a skill, as typing it in the panel does.
   const expanded = await skills.expandCommand(prompt, conversation.session);
@@ -180,6 +190,10 @@ function streamEvent(e: AgentEvent, out: (obj: unknown) => void): void {
     case 'tool_result': return out({ type: 'user', subtype: 'tool_result', tool_use_id: e.id, name: e.name, is_error: e.isError, content: e.content });
     case 'retry_wait': return out({ type: 'system', subtype: 'retry', reason: e.reason, attempt: e.attempt, delay_ms: e.delayMs });
     case 'continue': return out({ type: 'system', subtype: 'continue', reason: e.reason });
+    case 'compaction':
+      return out({ type: 'system', subtype: 'compaction', trigger: e.trigger, summarised_messages: e.summarisedMessages, kept_messages: e.keptMessages, tokens_before: e.tokensBefore, tokens_after: e.tokensAfter, from_notes: e.fromNotes });
+    case 'micro_compaction': return out({ type: 'system', subtype: 'micro_compaction', reason: e.reason, cleared: e.cleared, tokens_saved: e.tokensSaved });
+    case 'notice': return out({ type: 'system', subtype: 'notice', text: e.text });
     default: return;
   }
 }

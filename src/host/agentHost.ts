@@ -6,7 +6,7 @@ import { createAuthorizer } from '../core/agent/authorizer';
 import { projectMemoryDir, transcriptsDir, userMemoryDir, type MemoryLocation } from '../core/memory/locations';
 import { loadInstructions } from '../core/memory/instructions';
 import { createMemoryExtractor } from '../core/memory/extraction';
-import { importGate, isMemoryTopicPath, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
+import { importGate, isMemoryRead, isMemoryTopicPath, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
 import { validateRules } from '../core/permissions';
 import { combineHooks } from '../core/session/hooks';
 import { SkillCatalog } from '../core/skills/catalog';
@@ -17,7 +17,7 @@ import { createSearchHistoryTool } from '../core/tools/searchHistory';
 import { NodeTranscriptStore, searchHistory } from '../node/nodeTranscripts';
 import { findRipgrep } from './adapters/ripgrep';
 import type { Logger, ModelAccess } from '../core/ports';
-import { Conversation } from '../core/session/conversation';
+import { Conversation, textStorage } from '../core/session/conversation';
 import { ALL_TOOLS, finalizeToolResult } from '../core/tools';
 import type { ToolSession } from '../core/tools/tool';
 import { NodeFileSystem } from '../node/nodeFileSystem';
@@ -124,6 +124,19 @@ export function createEditorConversation(deps: AgentHostDeps): {
     hooks: combineHooks([memory, skills.hooks], (err) => deps.log.error(`context hook failed: ${err instanceof Error ? err.message : String(err)}`)),
     record,
     sessionDir: (id) => path.join(storage, 'sessions', id),
+    compaction: () => {
+      const config = vscode.workspace.getConfiguration('reverie.compaction');
+      const threshold = config.get<number>('threshold', 0);
+      return {
+        autoCompact: config.get<boolean>('auto', true),
+        autoCompactAt: Number.isFinite(threshold) && threshold > 0 ? threshold : undefined,
+        microCompaction: config.get<boolean>('microCompaction', true),
+        sessionNotes: config.get<boolean>('sessionNotes', true),
+      };
+    },
+    storage: textStorage(spill),
+    keepResult: isMemoryRead(memoryPlaces),
+    transcriptPath: (id) => path.join(memoryPlaces().transcripts, `${id}.jsonl`),
     toolContext: (signal, progress, session) => {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
       const authorize = createAuthorizer({

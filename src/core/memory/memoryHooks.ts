@@ -27,6 +27,20 @@ export function isMemoryTopicPath(abs: string, places: Pick<MemoryPlaces, 'proje
 }
 
 /**
+ * Whether a tool result is a read of a memory file (index or topic): such results are never
+ * cleared from the request by micro-compaction, since memory is what the model was told to trust.
+ */
+export function isMemoryRead(places: () => Pick<MemoryPlaces, 'cwd' | 'home' | 'projectDir' | 'userDir'>): (toolName: string, input: unknown) => boolean {
+  return (toolName, input) => {
+    const file = (input as { path?: unknown } | null)?.path;
+    if (toolName !== 'read_file' || typeof file !== 'string') return false;
+    const p = places();
+    const abs = path.resolve(p.cwd, file.replace(/^~(?=\/)/, p.home));
+    return [p.projectDir, p.userDir].some((d) => isInside(abs, d));
+  };
+}
+
+/**
  * A repository's instruction files may import only from the workspace (or the user's own
  * `~/.reverie`): an `@~/.ssh/id_rsa` in a cloned AGENTS.md must not reach the model.
  * The user's own files may import anything.

@@ -5,7 +5,7 @@ import type { AgentEvent, AgentOutcome } from '../agent/events';
 import { runAgentLoop } from '../agent/loop';
 import { ModelError } from '../model/modelError';
 import { newSessionId } from './sessionStore';
-import type { Logger, ModelAccess } from '../ports';
+import type { FileSystem, Logger, ModelAccess } from '../ports';
 import { ResultBudget } from '../tools/output';
 import { newToolSession, type ToolContext, type ToolDefinition, type ToolResult, type ToolSession } from '../tools/tool';
 import type { ConversationHooks } from './hooks';
@@ -279,4 +279,18 @@ export class Conversation {
     return this.recording;
   }
 
+}
+
+/** `ConversationDeps.storage` on a FileSystem port: a missing or unreadable file reads as undefined. */
+export function textStorage(fs: Pick<FileSystem, 'readFile' | 'writeFile'>): NonNullable<ConversationDeps['storage']> {
+  return {
+    readText: async (p) => {
+      try {
+        return new TextDecoder().decode(await fs.readFile(p));
+      } catch {
+        return undefined;
+      }
+    },
+    writeText: (p, text) => fs.writeFile(p, text),
+  };
 }
