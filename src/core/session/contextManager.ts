@@ -68,6 +68,8 @@ export interface ContextManagerDeps {
   beforeCompact?(): Promise<void>;
   /** After it was replaced (the transcript records the compaction). */
   afterCompact?(result: CompactionSummary): Promise<void>;
+  /** What the cached prefix is made of (system prompt, tool definitions), to name a cache break's cause. */
+  prefix?(): { system: string; tools: string };
   /** Session notes storage (a file in the session folder). */
   notes?: { read(): Promise<string | undefined>; write(text: string): Promise<void> };
   now?(): number;
@@ -136,6 +138,8 @@ export class ContextManager {
       }
     }
     this.lastRequestAtBefore = this.lastRequestAt;
+    this.previousPrefix = this.currentPrefix;
+    this.currentPrefix = { ...(this.deps.prefix?.() ?? { system: '', tools: '' }), model: this.deps.model() };
     const now = this.now();
     this.lastRequestAt = now;
     if (settings.microCompaction === false) return history;
@@ -150,6 +154,8 @@ export class ContextManager {
   }
 
   private lastRequestAtBefore: number | undefined;
+  private previousPrefix: { system: string; tools: string; model: string } | undefined;
+  private currentPrefix: { system: string; tools: string; model: string } | undefined;
 
   private microCompactor(threshold: number): MicroCompactor {
     const soft = microCompactSoftThreshold(threshold);
@@ -172,7 +178,15 @@ export class ContextManager {
       const broke = detectCacheBreak(
         previous,
         usage,
-        { compactedSince: this.compactedSinceLastUsage, idleMs: this.lastRequestAtBefore !== undefined && this.lastRequestAt !== undefined ? this.lastRequestAt - this.lastRequestAtBefore : undefined },
+        {
+          compactedSince: this.compactedSinceLastUsage,
+          idleMs: this.lastRequestAtBefore !== undefined && this.lastRequestAt !== undefined ? this.lastRequestAt - this.lastRequestAtBefore : undefined,
+          changed: this.previousPrefix && this.currentPrefix && {
+            system: this.previousPrefix.system !== this.currentPrefix.system,
+            tools: this.previousPrefix.tools !== this.currentPrefix.tools,
+            model: this.previousPrefix.model !== this.currentPrefix.model,
+          },
+        },
       );
       if (broke) this.deps.log.warn(`prompt cache break: cache reads fell by ${broke.dropTokens} tokens; cause: ${broke.cause}`);
     }

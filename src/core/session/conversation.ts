@@ -76,12 +76,17 @@ export class Conversation {
       isProtected: deps.keepResult,
       transcriptPath: () => deps.transcriptPath?.(this.id),
       beforeCompact: () => this.flushRecord(),
+      prefix: () => ({ system: this.systemPrompt(), tools: this.deps.tools.map((t) => `${t.name}\n${t.description}`).sort().join('\n') }),
       afterCompact: (r) => this.recordCompaction(r),
       notes: deps.storage && {
         read: () => deps.storage!.readText(this.notesPath()),
         write: (text) => deps.storage!.writeText(this.notesPath(), text),
       },
     });
+  }
+
+  private systemPrompt(): string {
+    return this.deps.hooks?.systemAddendum ? `${SYSTEM_PROMPT}\n\n${this.deps.hooks.systemAddendum}` : SYSTEM_PROMPT;
   }
 
   private notesPath(): string {
@@ -229,7 +234,7 @@ export class Conversation {
       apiKey,
       baseUrl: this.deps.access.baseUrl(),
       model,
-      system: this.deps.hooks?.systemAddendum ? `${SYSTEM_PROMPT}\n\n${this.deps.hooks.systemAddendum}` : SYSTEM_PROMPT,
+      system: this.systemPrompt(),
       tools: this.deps.tools,
       history: this.history,
       runner: { context: (s, progress) => this.deps.toolContext(s, progress, session), finalize },

@@ -226,6 +226,31 @@ describe('compaction in a real conversation (mock server with a simulated cache 
   });
 });
 
+describe('prompt cache breaks', () => {
+  it('are logged with their cause when cache reads fall with no compaction to explain them, and not otherwise', async () => {
+    const mock = await MockAnthropicServer.start({ promptCache: {}, fallback: () => reply('ok') });
+    try {
+      const log = new MemoryLogger();
+      let model = 'claude-test';
+      const access = { ...fakeAccess(mock.url), model: () => model };
+      const convo = testConversation(access, log, [bigRead(10)], { compaction: () => ({ sessionNotes: false }) });
+      const big = 'y'.repeat(12_000);
+      await convo.send(`first ${big}`, new AbortController().signal);
+      await convo.send(`second ${big}`, new AbortController().signal);
+      assert.ok(mock.requests[1].simulated!.read > 3_000, 'the second request reads the first from the cache');
+      assert.equal(log.lines.filter((l) => l.includes('cache break')).length, 0, 'a growing prefix is no break');
+      model = 'claude-test-other';
+      await convo.send('third', new AbortController().signal);
+      assert.equal(mock.requests[2].simulated!.read, 0, 'another model: nothing cached');
+      const breaks = log.lines.filter((l) => l.includes('prompt cache break'));
+      assert.equal(breaks.length, 1, log.lines.join('\n'));
+      assert.match(breaks[0], /^warn .*cause: model changed/);
+    } finally {
+      mock.close();
+    }
+  });
+});
+
 describe('transcript: resumeMessages', () => {
   it('applies compactions in order: head, the kept tail, then what was appended', () => {
     const m = (role: 'user' | 'assistant', text: string): MessageParam => ({ role, content: text });
