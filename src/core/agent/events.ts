@@ -42,16 +42,22 @@ export type AgentEvent =
   | { type: 'micro_compaction'; reason: 'cold' | 'pressure'; cleared: number; tokensSaved: number }
   | { type: 'compaction_start'; trigger: 'auto' | 'manual' | 'reactive' }
   /** The history was compacted: the older part is now a summary (the transcript keeps everything). */
-  | {
-    type: 'compaction';
-    trigger: 'auto' | 'manual' | 'reactive';
-    summarisedMessages: number;
-    keptMessages: number;
-    tokensBefore: number;
-    tokensAfter: number;
-    fromNotes: boolean;
-    summary: string;
-  };
+  | ({ type: 'compaction' } & CompactionInfo);
+
+/** What a compaction did, for the panel, the CLI and the transcript. */
+export interface CompactionInfo {
+  trigger: 'auto' | 'manual' | 'reactive';
+  /** Messages replaced by the summary. */
+  summarisedMessages: number;
+  /** Messages kept verbatim after it. */
+  keptMessages: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  /** The session notes stood in for the summary (no model call). */
+  fromNotes: boolean;
+  /** The summary text, as the model will read it. */
+  summary: string;
+}
 
 export interface AgentOutcome {
   state: EndState;

@@ -12,14 +12,14 @@ import {
   MicroCompactor, microCompactSoftThreshold, NotesSchedule, notesTail, notesUpdatePrompt, parseNotesReply, restorationReminder,
   splitForCompaction, summaryMessage, userMessagesOf, flatten, type Meter, type NotesState, type TailBounds,
 } from '../compaction';
-import type { AgentEvent } from '../agent/events';
+import type { AgentEvent, CompactionInfo } from '../agent/events';
 import { modelLimits } from '../model/contextWindow';
 import type { Usage } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
 import type { Logger } from '../ports';
 import type { ToolSession } from '../tools/tool';
 
-export type CompactionTrigger = 'auto' | 'manual' | 'reactive';
+export type CompactionTrigger = CompactionInfo['trigger'];
 
 export interface ContextSettings {
   /** Clear old re-runnable tool results in the request (default on). */
@@ -32,18 +32,7 @@ export interface ContextSettings {
   sessionNotes?: boolean;
 }
 
-export interface CompactionSummary {
-  trigger: CompactionTrigger;
-  /** Messages replaced by the summary. */
-  summarisedMessages: number;
-  /** Messages kept verbatim after it. */
-  keptMessages: number;
-  tokensBefore: number;
-  tokensAfter: number;
-  /** The session notes stood in for the summary (no model call). */
-  fromNotes: boolean;
-  /** The summary text, as the model will read it. */
-  summary: string;
+export interface CompactionSummary extends CompactionInfo {
   /** For the transcript: the new history is `head`, the last `kept` old messages, then `appended`. */
   head: MessageParam[];
   kept: number;
@@ -346,7 +335,8 @@ export class ContextManager {
     };
     await this.deps.afterCompact?.(result);
     this.deps.log.info(`compaction (${trigger}${fromNotes ? ', from session notes' : ''}): ${result.summarisedMessages} messages summarised, ${result.keptMessages} kept; about ${tokensBefore} -> ${result.tokensAfter} tokens`);
-    emit({ type: 'compaction', trigger, summarisedMessages: result.summarisedMessages, keptMessages: result.keptMessages, tokensBefore, tokensAfter: result.tokensAfter, fromNotes, summary });
+    const { head: _h, kept: _k, appended: _a, ...info } = result;
+    emit({ type: 'compaction', ...info });
     return result;
   }
 
