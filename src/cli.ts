@@ -140,7 +140,10 @@ async function main(): Promise<number> {
     transcriptPath: (id) => path.join(transcriptsDir(home, cwd), `${id}.jsonl`),
     options: { maxTurns },
   });
-  if (previous) conversation.restore(resumeMessages(previous), args.resume);
+  if (previous) {
+    const last = previous.messages.at(-1);
+    conversation.restore(resumeMessages(previous), args.resume, { lastActivityAt: last ? Date.parse(last.time) : undefined, cleared: previous.cleared });
+  }
   const sessionId = conversation.id;
   // `-p "/name args"` runs a skill, as typing it in the panel does.
   const expanded = await skills.expandCommand(prompt, conversation.session);

@@ -39,7 +39,8 @@ export type AgentEvent =
   /** The context meter after a response: tokens in context, distance to auto-compaction, cost, cache hits. */
   | { type: 'context'; meter: Meter }
   /** Old tool results were cleared from the request (the transcript keeps them). */
-  | { type: 'micro_compaction'; reason: 'cold' | 'pressure'; cleared: number; tokensSaved: number }
+  /** `tokensSaved`: by this batch; `clearedIds`: the tool_use ids it cleared (the transcript records them). */
+  | { type: 'micro_compaction'; reason: 'cold' | 'pressure'; cleared: number; tokensSaved: number; clearedIds: string[] }
   | { type: 'compaction_start'; trigger: 'auto' | 'manual' | 'reactive' }
   /** The history was compacted: the older part is now a summary (the transcript keeps everything). */
   | ({ type: 'compaction' } & CompactionInfo);

@@ -40,7 +40,7 @@ export interface AgentLoopOptions {
    * Before each request: may compact the history (in place), and returns the messages to send (the
    * request projection, e.g. with old tool results cleared). Default: the history as it is.
    */
-  prepare?(signal: AbortSignal): Promise<MessageParam[]>;
+  prepare?(signal: AbortSignal): Promise<{ messages: MessageParam[]; cacheAnchor?: number }>;
   /** The prompt is too long: compact and say whether it worked. Tried once per run. */
   compactForRetry?(error: ModelError, signal: AbortSignal): Promise<boolean>;
   /** Mark prompt-cache breakpoints in each request. */
@@ -70,9 +70,10 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
     if (o.signal.aborted) return end('aborted_streaming');
     o.emit({ type: 'request_start', turn: turns + 1, attempt, maxTokens });
     let messages = o.history;
+    let cacheAnchor: number | undefined;
     if (o.prepare) {
       try {
-        messages = await o.prepare(o.signal);
+        ({ messages, cacheAnchor } = await o.prepare(o.signal));
       } catch (err) {
         if (o.signal.aborted) return end('aborted_streaming');
         throw err;
@@ -87,7 +88,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
     try {
       result = await streamMessage(
         { apiKey: o.apiKey, baseUrl: o.baseUrl, maxRetries: 0, idleTimeoutMs: o.idleTimeoutMs, logger: o.log },
-        { model: o.model, system: o.system, messages, maxTokens, tools: apiTools, cache: o.promptCache },
+        { model: o.model, system: o.system, messages, maxTokens, tools: apiTools, cache: o.promptCache, cacheAnchor },
         o.signal,
         {
           onText: (text) => {

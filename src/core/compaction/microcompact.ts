@@ -175,6 +175,11 @@ export class MicroCompactor {
     return this.cleared;
   }
 
+  /** Ids cleared before (a resumed session): they stay cleared, so the resumed prefix matches. */
+  adopt(ids: Iterable<string>): void {
+    for (const id of ids) this.cleared.add(id);
+  }
+
   /** A new threshold (another model, a changed setting); what was cleared stays cleared. */
   setSoftThreshold(tokens: number): void {
     this.options.softThreshold = tokens;

@@ -18,19 +18,21 @@ export interface ModelRequest {
   tools?: ApiTool[];
   /** Mark prompt-cache breakpoints (see withCacheBreakpoints). */
   cache?: boolean;
+  /** One more breakpoint, on this message (after micro-compaction rewrote what follows it). */
+  cacheAnchor?: number;
 }
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
- * The request with prompt-cache breakpoints, 3 of the API's 4: the system prompt (which, with the
+ * The request with prompt-cache breakpoints, 3 of the API's 4 (plus `anchor`, see below): the system prompt (which, with the
  * tools before it, is the same in every session), the last message (the moving one: everything so
  * far is written to the cache for the next request), and the last message of the previous round
  * (the newest user message before the last one), so the next request still finds that prefix even
  * when a round added more than the API's 20-block lookback. The messages are copied where marked;
  * the history itself is never changed.
  */
-export function withCacheBreakpoints(system: string, messages: readonly MessageParam[]): { system: Anthropic.TextBlockParam[]; messages: MessageParam[] } {
+export function withCacheBreakpoints(system: string, messages: readonly MessageParam[], anchor?: number): { system: Anthropic.TextBlockParam[]; messages: MessageParam[] } {
   const out = [...messages];
   const mark = (i: number) => {
     const m = out[i];
@@ -41,12 +43,15 @@ export function withCacheBreakpoints(system: string, messages: readonly MessageP
     out[i] = { ...m, content: blocks } as MessageParam;
   };
   if (out.length) mark(out.length - 1);
+  let previous = -1;
   for (let i = out.length - 3; i >= 0; i--) {
     if (out[i].role === 'user') {
-      mark(i);
+      mark((previous = i));
       break;
     }
   }
+  // The 4th (the API's maximum): where a micro-compaction batch's request can still read the cache.
+  if (anchor !== undefined && anchor >= 0 && anchor < previous) mark(anchor);
   return { system: [{ type: 'text', text: system, cache_control: EPHEMERAL }], messages: out };
 }
 
@@ -136,7 +141,7 @@ export async function streamMessage(
   try {
     if (signal.aborted) throw new ModelError('aborted');
     armIdle();
-    const prompt = request.cache ? withCacheBreakpoints(request.system, request.messages) : request;
+    const prompt = request.cache ? withCacheBreakpoints(request.system, request.messages, request.cacheAnchor) : request;
     const stream = await client.messages.create(
       {
         model: request.model,

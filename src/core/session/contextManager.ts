@@ -7,7 +7,7 @@
  */
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import {
-  autoCompactThreshold, buildRestoration, buildSummaryRequest, CompactionBreaker, contextMeter, DEFAULT_TAIL, detectCacheBreak,
+  applyClearing, autoCompactThreshold, buildRestoration, buildSummaryRequest, CompactionBreaker, contextMeter, DEFAULT_TAIL, detectCacheBreak,
   estimateMessagesTokens, estimateTextTokens, formatSummary, groupByRound, groupsToDrop, isFresh, MAX_SUMMARY_RETRIES,
   MicroCompactor, microCompactSoftThreshold, NotesSchedule, notesTail, notesUpdatePrompt, parseNotesReply, restorationReminder,
   splitForCompaction, summaryMessage, userMessagesOf, flatten, type Meter, type NotesState, type TailBounds,
@@ -97,11 +97,21 @@ export class ContextManager {
     return { model, contextWindow, threshold };
   }
 
-  /** Tokens the next request would carry: the last usage plus an estimate of what was added since. */
+  /**
+   * Tokens the next request would carry: the last usage plus an estimate of what was added since;
+   * with no usage yet (a new or resumed session), an estimate of the history as projected.
+   */
   contextTokens(history: readonly MessageParam[]): number {
     const a = this.anchor;
     if (a && a.historyLength <= history.length) return a.tokens + estimateMessagesTokens(history, a.historyLength);
-    return estimateMessagesTokens(history);
+    const cleared = this.micro?.clearedIds;
+    return estimateMessagesTokens(cleared?.size ? applyClearing(history, cleared).messages : history);
+  }
+
+  /** A resumed session: when its last request went out, and which results were already cleared. */
+  resume(state: { lastRequestAt?: number; cleared?: readonly string[] }): void {
+    this.lastRequestAt = state.lastRequestAt;
+    if (state.cleared?.length) this.microCompactor(this.limits().threshold).adopt(state.cleared);
   }
 
   /**
@@ -109,7 +119,7 @@ export class ContextManager {
    * project the history for the request (micro-compaction). The history itself changes only
    * through a full compaction.
    */
-  async prepare(history: MessageParam[], session: ToolSession, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<MessageParam[]> {
+  async prepare(history: MessageParam[], session: ToolSession, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<{ messages: MessageParam[]; cacheAnchor?: number }> {
     const settings = this.deps.settings();
     const { threshold } = this.limits();
     let tokens = this.contextTokens(history);
@@ -131,16 +141,25 @@ export class ContextManager {
     this.currentPrefix = { ...(this.deps.prefix?.() ?? { system: '', tools: '' }), model: this.deps.model() };
     const now = this.now();
     this.lastRequestAt = now;
-    if (settings.microCompaction === false) return history;
+    if (settings.microCompaction === false) return { messages: history };
     const micro = this.microCompactor(threshold);
+    const before = new Set(micro.clearedIds);
+    const savedBefore = this.savedByClearing;
     const projection = micro.project(history, { now, lastRequestAt: this.lastRequestAtBefore, contextTokens: tokens });
-    if (projection.batch) {
-      this.compactedSinceLastUsage = true;
-      this.deps.log.info(`micro-compaction (${projection.batch}): cleared ${projection.clearedNow} old tool results; ${projection.clearedTotal} cleared in all, about ${projection.tokensSaved} tokens saved`);
-      emit({ type: 'micro_compaction', reason: projection.batch, cleared: projection.clearedNow, tokensSaved: projection.tokensSaved });
-    }
-    return projection.messages;
+    this.savedByClearing = projection.tokensSaved;
+    // Before this call's clearing: in a batch, the prompt is unchanged up to there, and cached.
+    const anchor = cacheAnchor(history, before);
+    if (!projection.batch) return { messages: projection.messages, cacheAnchor: anchor };
+    this.compactedSinceLastUsage = true;
+    const clearedIds = [...micro.clearedIds].filter((id) => !before.has(id));
+    const saved = projection.tokensSaved - savedBefore;
+    this.deps.log.info(`micro-compaction (${projection.batch}): cleared ${projection.clearedNow} old tool results, about ${saved} tokens; ${projection.clearedTotal} cleared in all`);
+    emit({ type: 'micro_compaction', reason: projection.batch, cleared: projection.clearedNow, tokensSaved: saved, clearedIds });
+    return { messages: projection.messages, cacheAnchor: anchor };
   }
+
+  /** Tokens the current cleared set saves (to report what one batch saved). */
+  private savedByClearing = 0;
 
   private lastRequestAtBefore: number | undefined;
   private previousPrefix: { system: string; tools: string; model: string } | undefined;
@@ -316,6 +335,7 @@ export class ContextManager {
     await this.deps.beforeCompact?.();
     history.splice(0, history.length, head, ...kept, ...appended);
     this.micro?.reset();
+    this.savedByClearing = 0;
     this.anchor = undefined;
     this.compactedSinceLastUsage = true;
     if (this.notesState) this.notesState = { ...this.notesState, historyLengthAtUpdate: 0 };
@@ -380,6 +400,7 @@ export class ContextManager {
   reset(): void {
     this.notesRun?.abort();
     this.micro = undefined;
+    this.savedByClearing = 0;
     this.breaker = new CompactionBreaker();
     this.notesSchedule = new NotesSchedule();
     this.notesState = undefined;
@@ -389,6 +410,21 @@ export class ContextManager {
     this.lastRequestAtBefore = undefined;
     Object.assign(this.sessionUsage, { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
   }
+}
+
+/**
+ * The cleared frontier: the newest user message holding a result in `cleared`. Every request marks
+ * it as a cache breakpoint, so the prompt up to there stays cached; the next batch clears only
+ * results after it, so its request still reads that prefix instead of rebuilding the cache from the
+ * system prompt (the API looks back only 20 blocks from a breakpoint for a cached prefix).
+ */
+export function cacheAnchor(history: readonly MessageParam[], cleared: ReadonlySet<string>): number | undefined {
+  if (cleared.size === 0) return undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i];
+    if (m.role === 'user' && typeof m.content !== 'string' && m.content.some((b) => b.type === 'tool_result' && cleared.has(b.tool_use_id))) return i;
+  }
+  return undefined;
 }
 
 const NOTES_SYSTEM = 'You maintain concise, specific working notes for a coding session. Reply only with the notes in the format asked for.';

@@ -10,7 +10,7 @@ import { ResultBudget } from '../tools/output';
 import { newToolSession, type ToolContext, type ToolDefinition, type ToolResult, type ToolSession } from '../tools/tool';
 import type { ConversationHooks } from './hooks';
 import { ContextManager, type CompactionSummary, type ContextSettings } from './contextManager';
-import type { CompactionRecord } from './transcript';
+import type { TranscriptEvent } from './transcript';
 import { streamMessage, type Usage } from '../model/modelClient';
 import type { Meter } from '../compaction/meter';
 
@@ -38,7 +38,7 @@ export interface ConversationDeps {
    */
   hooks?: ConversationHooks;
   /** Receives every message added to the history, as the loop goes, and each compaction (transcripts). */
-  record?(sessionId: string, messages: MessageParam[], compaction?: Omit<CompactionRecord, 'type' | 'time'>): Promise<void>;
+  record?(sessionId: string, messages: MessageParam[], event?: TranscriptEvent): Promise<void>;
   /** Compaction settings, read fresh before each request (micro-compaction, auto, threshold, notes). */
   compaction?(): ContextSettings;
   /** Reverie's own files: recently read files restored after a compaction, the session notes. */
@@ -133,20 +133,25 @@ export class Conversation {
     return { text: result.blocks.map((b) => (b.type === 'text' ? b.text : '')).join(''), usage: result.usage };
   }
 
-  private async recordCompaction(r: CompactionSummary): Promise<void> {
-    this.recorded = this.history.length;
-    if (!this.deps.record) return;
+  /** Records a transcript event after the messages already queued; a failure is logged, never fatal. */
+  private recordEvent(event: TranscriptEvent): Promise<void> {
+    if (!this.deps.record) return Promise.resolve();
     this.recording = this.recording.then(async () => {
       try {
-        await this.deps.record!(this.id, [], {
-          trigger: r.trigger, summarisedMessages: r.summarisedMessages, tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter,
-          head: r.head, kept: r.kept, appended: r.appended,
-        });
+        await this.deps.record!(this.id, [], event);
       } catch (err) {
-        this.deps.log.error(`could not save the compaction to the transcript: ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.log.error(`could not save to the transcript: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
-    await this.recording;
+    return this.recording;
+  }
+
+  private async recordCompaction(r: CompactionSummary): Promise<void> {
+    this.recorded = this.history.length;
+    await this.recordEvent({
+      type: 'compaction', trigger: r.trigger, summarisedMessages: r.summarisedMessages, tokensBefore: r.tokensBefore,
+      tokensAfter: r.tokensAfter, head: r.head, kept: r.kept, appended: r.appended,
+    });
   }
 
   get messages(): readonly MessageParam[] {
@@ -159,10 +164,12 @@ export class Conversation {
   }
 
   /** Continues a saved conversation (the CLI's --resume). */
-  restore(messages: MessageParam[], id?: string): void {
+  restore(messages: MessageParam[], id?: string, state: { lastActivityAt?: number; cleared?: readonly string[] } = {}): void {
     if (id) this.startSession(id);
     this.history.splice(0, this.history.length, ...messages);
     this.recorded = messages.length; // already saved
+    // The prompt as it was last sent: the same results cleared, and a cache that may still be warm.
+    this.context.resume({ lastRequestAt: state.lastActivityAt, cleared: state.cleared });
   }
 
   clear(): void {
@@ -224,6 +231,8 @@ export class Conversation {
         this.context.observe(e.usage, this.history.length + 1, emit);
       } else if (e.type === 'tool_result') {
         toolCalls++;
+      } else if (e.type === 'micro_compaction') {
+        this.recordEvent({ type: 'cleared', ids: e.clearedIds });
       } else if (e.type === 'continue' && e.reason === 'next_turn') {
         this.context.afterRound(this.history, toolCalls);
         toolCalls = 0;

@@ -42,7 +42,14 @@ export interface CompactionRecord {
   appended: MessageParam[];
 }
 
-export type TranscriptRecord = SessionHeader | MessageRecord | CompactionRecord;
+/** Tool results micro-compaction cleared from requests (the messages keep them); --resume clears them again. */
+export interface ClearedRecord {
+  type: 'cleared';
+  time: string;
+  ids: string[];
+}
+
+export type TranscriptRecord = SessionHeader | MessageRecord | CompactionRecord | ClearedRecord;
 
 export function sessionHeader(id: string, cwd: string, model?: string, startedAt: Date = new Date()): SessionHeader {
   return { type: 'session', version: TRANSCRIPT_VERSION, id, cwd, startedAt: startedAt.toISOString(), ...(model ? { model } : {}) };
@@ -63,12 +70,14 @@ export interface ParsedTranscript {
   messages: MessageRecord[];
   /** Compactions, with how many messages came before each. */
   compactions: Array<{ at: number; record: CompactionRecord }>;
+  /** Tool-use ids whose results were cleared from requests, in order. */
+  cleared: string[];
   /** Lines that were not valid JSON records (a torn last line after a crash, garbage); each is skipped alone. */
   skippedLines: number;
 }
 
 export function parseTranscript(text: string): ParsedTranscript {
-  const out: ParsedTranscript = { messages: [], compactions: [], skippedLines: 0 };
+  const out: ParsedTranscript = { messages: [], compactions: [], cleared: [], skippedLines: 0 };
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let record: unknown;
@@ -81,6 +90,7 @@ export function parseTranscript(text: string): ParsedTranscript {
     if (isHeader(record)) out.header ??= record;
     else if (isMessageRecord(record)) out.messages.push(record);
     else if (isCompactionRecord(record)) out.compactions.push({ at: out.messages.length, record });
+    else if (isObject(record) && record.type === 'cleared' && Array.isArray(record.ids)) out.cleared.push(...record.ids.filter((id: unknown): id is string => typeof id === 'string'));
     else if (!isObject(record) || typeof record.type !== 'string') out.skippedLines++;
     // An object with an unknown `type` is a record from a newer writer: skipped, not counted.
   }
@@ -119,6 +129,9 @@ function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A compaction or a cleared batch, as the Conversation hands it to its recorder (the time is added there). */
+export type TranscriptEvent = Omit<CompactionRecord, 'time'> | Omit<ClearedRecord, 'time'>;
+
 /** Appends to one session's transcript; records are written in call order. */
 export interface TranscriptWriter {
   append(records: TranscriptRecord[]): Promise<void>;
@@ -152,13 +165,13 @@ export interface TranscriptStore {
  */
 export function transcriptRecorder(store: TranscriptStore, meta: { cwd: string; model: () => string }, resumed?: string) {
   const started = new Set<string>(resumed ? [resumed] : []);
-  return async (sessionId: string, messages: MessageParam[], compaction?: Omit<CompactionRecord, 'type' | 'time'>): Promise<void> => {
+  return async (sessionId: string, messages: MessageParam[], event?: TranscriptEvent): Promise<void> => {
     const records: TranscriptRecord[] = [];
     if (!started.has(sessionId)) {
       started.add(sessionId);
       records.push(sessionHeader(sessionId, meta.cwd, meta.model()));
     }
-    if (compaction) records.push({ type: 'compaction', time: new Date().toISOString(), ...compaction });
+    if (event) records.push({ ...event, time: new Date().toISOString() } as TranscriptRecord);
     records.push(...messages.map((m) => messageRecord(m)));
     await store.writer(sessionId).append(records);
   };

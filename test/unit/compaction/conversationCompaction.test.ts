@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AgentEvent } from '../../../src/core/agent/events';
 import { SUMMARY_SYSTEM } from '../../../src/core/compaction/summary';
 import type { ConversationDeps } from '../../../src/core/session/conversation';
-import { parseTranscript, resumeMessages, serializeRecord, messageRecord, type CompactionRecord } from '../../../src/core/session/transcript';
+import { parseTranscript, resumeMessages, serializeRecord, messageRecord, type CompactionRecord, type TranscriptRecord } from '../../../src/core/session/transcript';
 import { defineTool } from '../../../src/core/tools/tool';
 import { MockAnthropicServer, apiError, plainMessages, reply, toolCall, type MockStep } from '../../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from '../fakes';
@@ -42,8 +42,8 @@ describe('compaction in a real conversation (mock server with a simulated cache 
     const records: string[] = [];
     const files = new Map<string, string>();
     const convo = testConversation(fakeAccess(mock.url), new MemoryLogger(), [bigRead(tokensPerRead)], {
-      record: async (_id, messages, compaction) => {
-        if (compaction) records.push(serializeRecord({ type: 'compaction', time: new Date().toISOString(), ...compaction }));
+      record: async (_id, messages, event) => {
+        if (event) records.push(serializeRecord({ ...event, time: new Date().toISOString() } as TranscriptRecord));
         for (const m of messages) records.push(serializeRecord(messageRecord(m)));
       },
       storage: { readText: async (p) => files.get(p) ?? `current text of ${p}`, writeText: async (p, t) => void files.set(p, t) },
@@ -83,6 +83,28 @@ describe('compaction in a real conversation (mock server with a simulated cache 
     const kept = convo.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => b.type === 'tool_result');
     assert.equal(kept.length, 14);
     assert.ok(kept.every((b) => String(b.content).length > 16_000), 'the history itself is untouched');
+  });
+
+  it('a resumed session clears the same results again, so its first request repeats the cached prefix', async () => {
+    const reads = Array.from({ length: 12 }, (_, i) => toolCall('read_file', { path: `r${i}.ts` }));
+    mock = await MockAnthropicServer.start({ promptCache: {}, fallback: scripted([...reads, reply('read'), reply('resumed')]) });
+    const settings = { compaction: () => ({ autoCompactAt: 60_000, sessionNotes: false }) };
+    const first = conversation(settings, 4_000);
+    const events: AgentEvent[] = [];
+    await first.convo.send('read twelve files', signal(), (e) => events.push(e));
+    assert.equal(events.filter((e) => e.type === 'micro_compaction').length, 1);
+    const lastSent = plainMessages(mock.requests.at(-1)!.body.messages);
+
+    const parsed = parseTranscript(first.records.join(''));
+    assert.equal(parsed.cleared.length, 6, 'the cleared batch is in the transcript');
+    const resumed = conversation(settings, 4_000);
+    resumed.convo.restore(resumeMessages(parsed), first.convo.id, { lastActivityAt: Date.now(), cleared: parsed.cleared });
+    const resumedEvents: AgentEvent[] = [];
+    await resumed.convo.send('and now?', signal(), (e) => resumedEvents.push(e));
+    const sent = plainMessages(mock.requests.at(-1)!.body.messages);
+    assert.deepEqual(sent.slice(0, lastSent.length + 1), [...lastSent, sent[lastSent.length]], 'the resumed request extends the last one sent');
+    assert.equal(resumedEvents.filter((e) => e.type === 'micro_compaction').length, 0, 'a warm cache is not treated as cold');
+    assert.ok(mock.requests.at(-1)!.simulated!.read >= mock.requests.at(-2)!.simulated!.read, 'and it reads the cache');
   });
 
   it('auto-compacts at the threshold: the summary call has no tools and every user message verbatim', async () => {
