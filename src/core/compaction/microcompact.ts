@@ -23,7 +23,12 @@ export const CLEARABLE_TOOLS: ReadonlySet<string> = new Set([
 ]);
 /** Never cleared whatever `clearableTools` says: a skill's body is instructions, not data. */
 export const NEVER_CLEARED_TOOLS: ReadonlySet<string> = new Set(['skill']);
-export const DEFAULT_KEEP_RECENT = 5;
+/**
+ * Results kept whole. Each batch rewrites the prompt from its first cleared result, and the kept
+ * results are most of that rewrite, so fewer is cheaper: in the long-session benchmark, 3 cost
+ * 0.81 of no micro-compaction against 0.91 for 5 (npm run bench:long-session; BENCHMARKS.md).
+ */
+export const DEFAULT_KEEP_RECENT = 3;
 /** A warm-cache batch must save at least this much (see the class comment). */
 export const MIN_PRESSURE_BATCH_TOKENS = 20_000;
 /** The tool input shown in a marker is cut to this many characters. */

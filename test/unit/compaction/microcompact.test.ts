@@ -32,7 +32,7 @@ describe('micro-compaction', () => {
 
   it('clears a batch when the cache is cold, keeping the 5 most recent results whole', () => {
     const history = [user('fix it'), ...reads(8)];
-    const mc = new MicroCompactor({ softThreshold: 100_000 });
+    const mc = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 });
     const p = mc.project(history, { now: 10 * MIN, lastRequestAt: undefined, contextTokens: 16_000 });
     assert.equal(p.batch, 'cold');
     assert.equal(p.clearedNow, 3);
@@ -44,7 +44,7 @@ describe('micro-compaction', () => {
 
   it('applies the same cleared set between batches, so the projected prefix stays identical', () => {
     const history = [user('fix it'), ...reads(8)];
-    const mc = new MicroCompactor({ softThreshold: 100_000 });
+    const mc = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 });
     const first = mc.project(history, { now: 10 * MIN, contextTokens: 16_000 });
     history.push(...reads(2, 8)); // t3 and t4 have now left the keep window
     const second = mc.project(history, { now: 10 * MIN + 30_000, lastRequestAt: 10 * MIN, contextTokens: 20_000 });
@@ -58,9 +58,9 @@ describe('micro-compaction', () => {
 
   it('treats exactly the cache TTL of idle time as cold, and a millisecond less as warm', () => {
     const history = [user('fix it'), ...reads(7)];
-    const warm = new MicroCompactor({ softThreshold: 100_000 });
+    const warm = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 });
     assert.equal(warm.project(history, { now: 10 * MIN + 299_999, lastRequestAt: 10 * MIN, contextTokens: 14_000 }).clearedNow, 0);
-    const cold = new MicroCompactor({ softThreshold: 100_000 });
+    const cold = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 });
     const p = cold.project(history, { now: 10 * MIN + 300_000, lastRequestAt: 10 * MIN, contextTokens: 14_000 });
     assert.equal(p.batch, 'cold');
     assert.equal(p.clearedNow, 2);
@@ -68,7 +68,7 @@ describe('micro-compaction', () => {
 
   it('clears on pressure with a warm cache only when the batch saves enough', () => {
     const history = [user('fix it'), ...reads(6)];
-    const mc = new MicroCompactor({ softThreshold: 10_000, minPressureBatchTokens: 3_000 });
+    const mc = new MicroCompactor({ softThreshold: 10_000, minPressureBatchTokens: 3_000, keepRecent: 5 });
     const warm = { now: 10 * MIN, lastRequestAt: 10 * MIN - 1_000 };
     // One result beyond the keep window saves 1,973 < 3,000: not worth breaking the cache.
     const small = mc.project(history, { ...warm, contextTokens: 12_000 });
@@ -93,6 +93,7 @@ describe('micro-compaction', () => {
     ];
     const mc = new MicroCompactor({
       softThreshold: 100_000,
+      keepRecent: 5,
       isProtected: (name, input) => name === 'read_file' && String((input as { path: string }).path).includes('/.reverie/memory/'),
     });
     const p = mc.project(history, { now: 0, contextTokens: 20_000 });
@@ -107,7 +108,7 @@ describe('micro-compaction', () => {
   it('never modifies the history, and passes untouched messages through by reference', () => {
     const history = [user('fix it'), ...reads(8), assistant('done')];
     const before = structuredClone(history);
-    const p = new MicroCompactor({ softThreshold: 100_000 }).project(history, { now: 0, contextTokens: 16_000 });
+    const p = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 }).project(history, { now: 0, contextTokens: 16_000 });
     assert.equal(p.clearedNow, 3);
     assert.deepEqual(history, before);
     assert.equal(p.messages[0], history[0]);
@@ -118,7 +119,7 @@ describe('micro-compaction', () => {
 
   it('projects 2,000 messages quickly (timing printed, not asserted)', () => {
     const history = generateHistory(7, 300).slice(0, 2_000);
-    const mc = new MicroCompactor({ softThreshold: 100_000 });
+    const mc = new MicroCompactor({ softThreshold: 100_000, keepRecent: 5 });
     let t = performance.now();
     const first = mc.project(history, { now: 0, contextTokens: 150_000 });
     const cold = performance.now() - t;
