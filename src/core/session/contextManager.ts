@@ -199,6 +199,7 @@ export class ContextManager {
       if (broke) this.deps.log.warn(`prompt cache break: cache reads fell by ${broke.dropTokens} tokens; cause: ${broke.cause}`);
     }
     this.compactedSinceLastUsage = false;
+    this.compactedTo = undefined;
     this.lastUsage = usage;
     this.anchor = { historyLength, tokens: usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens + usage.outputTokens };
     this.add(usage);
@@ -216,8 +217,15 @@ export class ContextManager {
   meter(): Meter | undefined {
     if (!this.lastUsage) return undefined;
     const { model, contextWindow, threshold } = this.limits();
-    return contextMeter({ lastUsage: this.lastUsage, window: contextWindow, threshold, sessionUsage: this.sessionUsage, model });
+    // Right after a compaction the last usage describes the old context: use the estimate instead.
+    const lastUsage = this.compactedTo === undefined
+      ? this.lastUsage
+      : { inputTokens: this.compactedTo, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+    return contextMeter({ lastUsage, window: contextWindow, threshold, sessionUsage: this.sessionUsage, model });
   }
+
+  /** Estimated context right after a compaction, until the next response gives real usage. */
+  private compactedTo: number | undefined;
 
   /** Counts tool calls for the notes schedule, and starts a notes update in the background when due. */
   afterRound(history: readonly MessageParam[], toolCalls: number): void {
@@ -357,6 +365,9 @@ export class ContextManager {
     this.deps.log.info(`compaction (${trigger}${fromNotes ? ', from session notes' : ''}): ${result.summarisedMessages} messages summarised, ${result.keptMessages} kept; about ${tokensBefore} -> ${result.tokensAfter} tokens`);
     const { head: _h, kept: _k, appended: _a, ...info } = result;
     emit({ type: 'compaction', ...info });
+    this.compactedTo = result.tokensAfter;
+    const meter = this.meter();
+    if (meter) emit({ type: 'context', meter });
     return result;
   }
 
@@ -406,6 +417,7 @@ export class ContextManager {
     this.notesState = undefined;
     this.anchor = undefined;
     this.lastUsage = undefined;
+    this.compactedTo = undefined;
     this.lastRequestAt = undefined;
     this.lastRequestAtBefore = undefined;
     Object.assign(this.sessionUsage, { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });

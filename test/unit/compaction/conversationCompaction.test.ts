@@ -168,6 +168,9 @@ describe('compaction in a real conversation (mock server with a simulated cache 
     const head = JSON.stringify(convo.messages[0]);
     assert.match(head, /current text of /, 'restored from storage, not from the old result');
     assert.ok(convo.meter && convo.meter.contextTokens < meterBefore, `the meter dropped (${convo.meter?.contextTokens} < ${meterBefore})`);
+    const afterCompaction = events.slice(events.indexOf(compaction!) + 1).find((e) => e.type === 'context');
+    assert.ok(afterCompaction && afterCompaction.type === 'context' && afterCompaction.meter.contextTokens < meterBefore,
+      'a fresh meter right after the compaction, before the next response');
   });
 
   it('reacts to "prompt is too long": compacts once and sends the same request again', async () => {
