@@ -2,6 +2,7 @@
  * Headless Reverie: the same core as the extension, on Node adapters.
  *   node dist/cli.js -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
  *                    [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
+ *   node dist/cli.js dream [--cwd DIR] [--memory-dir DIR] [--apply] [--force]   (see node/cliDream.ts)
  * ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL come from the environment. Exit 0 when the run
  * completed, 1 when it did not, 2 for bad usage.
  */
@@ -27,6 +28,7 @@ import { NodeFileSearch, findOnPath } from './node/nodeFileSearch';
 import { NodeFileSystem } from './node/nodeFileSystem';
 import { NodeTranscriptStore, searchHistory } from './node/nodeTranscripts';
 import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
+import { runDreamCommand } from './node/cliDream';
 
 const USAGE = `usage: reverie -p "<prompt>" [--cwd DIR] [--model M] [--permission-mode ask|acceptEdits|plan|bypass]
                [--output-format text|json|stream-json] [--max-turns N] [--resume SESSION_ID]
@@ -201,7 +203,7 @@ function streamEvent(e: AgentEvent, out: (obj: unknown) => void): void {
   }
 }
 
-main().then(
+(process.argv[2] === 'dream' ? runDreamCommand(process.argv.slice(3)) : main()).then(
   (code) => process.exit(code),
   (err) => {
     process.stderr.write(`reverie: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
