@@ -4,6 +4,8 @@ import { createEditorConversation, editorChatEnvironment, instructionFiles, memo
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
+import { ContextStatus } from './host/contextStatus';
+import { setupDreaming, type DreamController } from './host/dream/setupDreaming';
 import { findRipgrep } from './host/adapters/ripgrep';
 import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
@@ -23,6 +25,7 @@ export interface ReverieApi {
   readonly permissions: PermissionState;
   readonly approvals: VsCodeApprovals;
   readonly skills: SkillRegistry;
+  readonly dream: DreamController;
 }
 
 /** The composition root: build the adapters, wire the core, register everything VS Code shows. */
@@ -52,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
     if (e.affectsConfiguration('reverie.memory')) memoryTree.refresh();
   }));
   reportBadRules(log);
+  const contextStatus = sub(new ContextStatus(vscode));
+  sub(chat.onDidPost((msg) => contextStatus.observe(msg)));
+  const dream = sub(setupDreaming({ access, log, chat, sessionId: () => agent.conversation.id })); // checked after each completed turn
 
   // 3. Views.
   const chatView = sub(new ChatViewProvider(context.extensionUri, chat));
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   });
   command('reverie.newConversation', () => chat.newConversation());
   command('reverie.stop', () => chat.stop());
+  command('reverie.compact', () => chatView.reveal().then(() => chat.compact()));
   command('reverie.focusChat', () => chatView.reveal());
   command('reverie.showLog', () => channel.show());
   command('reverie.setPermissionMode', () => permissions.pick());
@@ -87,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
 
   log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
-  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills };
+  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills, dream };
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,7 @@
 import './chat.css';
 import DOMPurify from 'dompurify';
 import { dispatch, hostToWebview, type HandlerMap, type HostToWebview, type TranscriptEntry } from '../src/shared/protocol';
+import { showMeter } from './contextMeter';
 import { createMarkdownRenderer } from './markdown';
 import { loadState, post, saveState } from './vscodeApi';
 import { SlashCompletion } from './slashCompletion';
@@ -30,6 +31,7 @@ app.innerHTML = `
       <button type="button" id="stop" class="secondary" hidden>Stop</button>
       <button type="submit" id="send">Send</button>
     </div>
+    <div id="meter" class="meter" role="note" tabindex="0" hidden></div>
   </form>`;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -56,6 +58,7 @@ const handlers: HandlerMap<HostToWebview> = {
     $('no-key').hidden = m.hasApiKey;
     $('model').textContent = m.model;
     transcript.reset(m.entries as TranscriptEntry[]);
+    showMeter($('meter'), m.meter);
     setBusy(m.busy);
     refreshEmpty();
   },
@@ -86,7 +89,7 @@ const handlers: HandlerMap<HostToWebview> = {
     refreshEmpty();
   },
   notice: (m) => {
-    transcript.add({ role: 'notice', id: m.entryId, text: m.text });
+    transcript.add({ role: 'notice', id: m.entryId, text: m.text, tone: m.tone });
     refreshEmpty();
   },
   entry: (m) => {
@@ -94,8 +97,10 @@ const handlers: HandlerMap<HostToWebview> = {
     refreshEmpty();
   },
   commands: (m) => completion.setCommands(m.commands),
+  context: (m) => showMeter($('meter'), m.meter),
   cleared: () => {
     transcript.reset([]);
+    showMeter($('meter'), undefined);
     setBusy(false);
     refreshEmpty();
     prompt.focus();

@@ -1,6 +1,8 @@
 import type { TranscriptEntry, WebviewToHost } from '../src/shared/protocol';
+import { compactionLine, compactionSummaryLabel } from './contextMeter';
 
 type ToolEntry = Extract<TranscriptEntry, { role: 'tool' }>;
+type CompactionEntry = Extract<TranscriptEntry, { role: 'compaction' }>;
 type EndState = 'completed' | 'aborted_streaming' | 'aborted_tools' | 'max_turns' | 'max_tokens' | 'model_error' | 'prompt_too_long';
 
 const ACTION_LABELS = { setApiKey: 'Set API Key', retry: 'Retry', openSettings: 'Open Settings', newConversation: 'New Conversation' } as const;
@@ -56,7 +58,11 @@ export class Transcript {
       if (entry.status === 'stopped') this.note(el, 'Stopped');
     } else if (entry.role === 'notice') {
       el.className = 'notice';
+      el.dataset.tone = entry.tone ?? 'done';
       el.textContent = entry.text;
+    } else if (entry.role === 'compaction') {
+      el.className = 'compaction';
+      this.fillCompaction(el, entry);
     } else if (entry.role === 'tool') {
       el.className = 'tool';
       this.fillTool(el, entry);
@@ -127,6 +133,27 @@ export class Transcript {
       else this.note(this.add({ role: 'assistant', id: `${turnId}-stopped`, text: '', status: 'stopped' }), 'Stopped before any answer arrived', true);
     }
     this.turns.delete(turnId);
+  }
+
+  /** A divider with the figures; the summary (model output) folded, rendered like any answer. */
+  private fillCompaction(el: HTMLElement, entry: CompactionEntry): void {
+    el.dataset.trigger = entry.trigger;
+    const line = document.createElement('div');
+    line.className = 'compaction-line';
+    line.setAttribute('role', 'separator');
+    const label = document.createElement('span');
+    label.className = 'compaction-label';
+    label.textContent = compactionLine(entry);
+    line.append(label);
+    line.setAttribute('aria-label', label.textContent);
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = compactionSummaryLabel(entry);
+    const body = document.createElement('div');
+    body.className = 'markdown compaction-summary';
+    body.innerHTML = this.render(entry.summary);
+    details.append(summary, body);
+    el.append(line, details);
   }
 
   private fillTool(el: HTMLElement, entry: ToolEntry): void {

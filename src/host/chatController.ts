@@ -6,7 +6,7 @@ import {
   dispatch, SLASH_LIMITS, slashCommand, webviewToHost,
   type HandlerMap, type HostToWebview, type SlashCommand, type TranscriptEntry, type WebviewToHost,
 } from '../shared/protocol';
-import { TurnView } from './turnView';
+import { contextFigures, TurnView } from './turnView';
 
 /** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
 export interface ChatEnvironment {
@@ -56,9 +56,12 @@ export function rememberRequest(text: string): string | undefined {
 export const BUILT_IN_COMMANDS: readonly SlashCommand[] = [
   { name: 'new', description: 'Start a new conversation', source: 'built-in' },
   { name: 'remember', description: 'Save something to memory', argumentHint: '<what to remember>', source: 'built-in' },
+  { name: 'compact', description: 'Summarise the conversation so far to free context', argumentHint: '[what to focus on]', source: 'built-in' },
 ];
 
 const NEW_COMMAND = /^\/new$/;
+/** "/compact" or "/compact what to focus on". */
+const COMPACT_COMMAND = /^\/compact(?:\s+([\s\S]*))?$/;
 const BARE_REMEMBER = /^\/remember$/;
 /** Only text that starts with a slash can be a skill command. */
 const SLASHED = /^\//;
@@ -102,7 +105,8 @@ type ErrorEntry = Extract<TranscriptEntry, { role: 'error' }>;
 export class ChatController {
   private readonly entries: TranscriptEntry[] = [];
   private readonly listeners = new Set<Post>();
-  private turn: { abort: AbortController; done: Promise<AgentOutcome> } | undefined;
+  /** The running turn or compaction: one at a time. */
+  private turn: { abort: AbortController; done: Promise<unknown> } | undefined;
   private nextId = 1;
   private readonly skillsChanged: { dispose(): void } | undefined;
 
@@ -152,8 +156,9 @@ export class ChatController {
   }
 
   /**
-   * Sends what the user typed. `/new` starts over; `/remember ...` and `/skill args` are expanded
-   * into the prompt the model gets, while the panel keeps showing the text as typed.
+   * Sends what the user typed. `/new` starts over; `/compact [focus]` summarises the conversation;
+   * `/remember ...` and `/skill args` are expanded into the prompt the model gets, while the panel
+   * keeps showing the text as typed.
    */
   async submit(text: string): Promise<AgentOutcome | undefined> {
     if (NEW_COMMAND.test(text.trim())) {
@@ -161,6 +166,11 @@ export class ChatController {
       return undefined;
     }
     if (this.refuseWhileBusy()) return undefined;
+    const compact = COMPACT_COMMAND.exec(text.trim());
+    if (compact) {
+      await this.compact(compact[1], text);
+      return undefined;
+    }
     const expanded = await this.expand(text);
     if (this.refuseWhileBusy()) return undefined; // another message started while the skill loaded
     const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text };
@@ -195,6 +205,42 @@ export class ChatController {
     }
   }
 
+  /**
+   * Summarises the conversation now (`/compact`, or the Compact Conversation command), as a turn:
+   * the panel is busy, Stop cancels it, and it ends with a divider or an error saying why not.
+   * Resolves to whether it compacted.
+   */
+  async compact(focus?: string, typed?: string): Promise<boolean> {
+    if (this.refuseWhileBusy()) return false;
+    focus = focus?.trim() || undefined;
+    const text = typed ?? (focus ? `/compact ${focus}` : '/compact');
+    const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text };
+    this.entries.push(userEntry);
+    const turnId = this.id('t');
+    const abort = new AbortController();
+    this.post({ type: 'turnStarted', turnId, userEntryId: userEntry.id, text, retry: false });
+    const view = new TurnView(turnId, this.entries, (m) => this.post(m), () => this.id('e'));
+    const done = this.conversation.compact(focus, abort.signal, (e) => view.handle(e));
+    this.turn = { abort, done };
+    this.env.busyChanged?.(true);
+    let result: Awaited<typeof done>;
+    try {
+      result = await done;
+    } catch (err) {
+      // compact() reports its failures; a throw is a bug. Say so without a stack trace.
+      this.log.error(`compaction failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}`);
+      result = { ok: false, reason: 'Something went wrong inside Reverie. Details are in the "Reverie" output channel.' };
+    } finally {
+      this.turn = undefined;
+      this.env.busyChanged?.(false);
+    }
+    // The divider came with the `compaction` event; a failure (or Stop) leaves the history as it was.
+    // Not 'aborted_*' when stopped: the panel would add "Stopped before any answer arrived".
+    view.finish({ state: result.ok ? 'completed' : 'model_error' });
+    if (!result.ok) this.postError(turnId, abort.signal.aborted ? 'aborted' : 'compaction_failed', result.reason);
+    return result.ok;
+  }
+
   async retry(): Promise<AgentOutcome | undefined> {
     if (this.turn || !this.conversation.awaitingAnswer) return undefined;
     const lastUser = [...this.entries].reverse().find((e) => e.role === 'user');
@@ -223,7 +269,11 @@ export class ChatController {
 
   /** Redraws the panel from the host's state (on load, and when a setting it shows changes). */
   async refreshPanel(): Promise<void> {
-    this.post({ type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy, entries: this.entries.map((e) => ({ ...e })) });
+    const meter = this.conversation.meter;
+    this.post({
+      type: 'snapshot', hasApiKey: await this.env.hasApiKey(), model: this.env.model(), busy: this.busy,
+      entries: this.entries.map((e) => ({ ...e })), ...(meter ? { meter: contextFigures(meter) } : {}),
+    });
     this.postCommands();
   }
 

@@ -1,5 +1,6 @@
 import type { AgentEvent, AgentOutcome } from '../core/agent/events';
-import type { HostToWebview, TranscriptEntry } from '../shared/protocol';
+import type { Meter } from '../core/compaction/meter';
+import { COMPACTION_LIMITS, formatTokens, type ContextFigures, type HostToWebview, type TranscriptEntry } from '../shared/protocol';
 
 type Entry<R extends TranscriptEntry['role']> = Extract<TranscriptEntry, { role: R }>;
 
@@ -90,11 +91,54 @@ export class TurnView {
         break;
       case 'usage':
         break;
+      case 'context':
+        this.post({ type: 'context', meter: contextFigures(e.meter) });
+        break;
+      case 'notice':
+        this.addNotice(e.text, 'info');
+        break;
+      case 'micro_compaction':
+        this.addNotice(
+          `Cleared ${e.cleared} old tool ${e.cleared === 1 ? 'result' : 'results'} from the context (about ${formatTokens(e.tokensSaved)} tokens); the transcript keeps them`,
+          'info',
+        );
+        break;
+      case 'compaction_start':
+        this.flush();
+        this.post({ type: 'status', turnId: this.turnId, text: 'Compacting the conversation…' });
+        break;
+      case 'compaction': {
+        this.flush();
+        this.text = undefined;
+        this.keep({
+          role: 'compaction', id: this.newId(), trigger: e.trigger, summarisedMessages: e.summarisedMessages, keptMessages: e.keptMessages,
+          tokensBefore: e.tokensBefore, tokensAfter: e.tokensAfter, fromNotes: e.fromNotes, summary: clipSummary(e.summary),
+        });
+        this.post({ type: 'status', turnId: this.turnId, text: '' });
+        break;
+      }
     }
   }
 
+  /** A notice in the transcript, kept even if the attempt it came from is retried. */
+  private addNotice(text: string, tone: 'done' | 'info'): void {
+    this.flush();
+    this.text = undefined;
+    const entry: Entry<'notice'> = { role: 'notice', id: this.newId(), text, tone };
+    this.entries.push(entry);
+    this.attemptStart = this.entries.length;
+    this.post({ type: 'notice', turnId: this.turnId, entryId: entry.id, text, tone });
+  }
+
+  /** An entry posted whole; like a notice, a retry of the request does not remove it. */
+  private keep(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+    this.attemptStart = this.entries.length;
+    this.post({ type: 'entry', entry: { ...entry } });
+  }
+
   /** Flushes, closes open entries, and reports how the run ended. */
-  finish(outcome: Pick<AgentOutcome, 'state' | 'usage'>): void {
+  finish(outcome: Pick<AgentOutcome, 'state'> & Partial<Pick<AgentOutcome, 'usage'>>): void {
     this.flush();
     const stopped = outcome.state.startsWith('aborted');
     for (const entry of this.entries) {
@@ -125,6 +169,27 @@ export class TurnView {
   private postCard(card: Entry<'tool'>): void {
     this.post({ type: 'toolUpdate', turnId: this.turnId, entry: { ...card } });
   }
+}
+
+/** The meter's figures as the protocol carries them (the hover text bounded). */
+export function contextFigures(meter: Meter): ContextFigures {
+  return {
+    contextTokens: meter.contextTokens,
+    windowTokens: meter.windowTokens,
+    percent: meter.percent,
+    tokensToAutoCompact: meter.tokensToAutoCompact,
+    ...(meter.costUsd === undefined ? {} : { costUsd: meter.costUsd }),
+    ...(meter.cacheHitRatio === undefined ? {} : { cacheHitRatio: meter.cacheHitRatio }),
+    hoverText: meter.hoverText.slice(0, COMPACTION_LIMITS.hoverText),
+  };
+}
+
+const SUMMARY_CUT_NOTE = '\n\n*(Cut here for the panel; the model has the whole summary.)*';
+
+/** The summary as the panel shows it: whole up to the protocol's limit, then cut with a note. */
+export function clipSummary(summary: string): string {
+  if (summary.length <= COMPACTION_LIMITS.summary) return summary;
+  return summary.slice(0, COMPACTION_LIMITS.summary - SUMMARY_CUT_NOTE.length) + SUMMARY_CUT_NOTE;
 }
 
 const RETRY_TEXT: Record<string, string> = {

@@ -10,6 +10,8 @@ export const errorReason = z.enum([
   'prompt_too_long', 'model_not_found', 'bad_request', 'aborted', 'busy', 'internal',
   /** A `/command` the panel cannot run: no such skill, a disabled one, a built-in missing its text. */
   'bad_command',
+  /** `/compact` could not summarise the conversation (nothing to compact, the summary call failed). */
+  'compaction_failed',
 ]);
 export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);
 
@@ -26,6 +28,49 @@ const toolEntry = z.object({
   output: z.string(),
 });
 
+/** Limits on what the host may send about compaction and the context meter. */
+export const COMPACTION_LIMITS = { summary: 20_000, hoverText: 2_000 } as const;
+
+const count = z.number().int().nonnegative();
+
+/** A compaction, shown as a divider: the older part of the conversation is now a summary. */
+const compactionEntry = z.object({
+  role: z.literal('compaction'),
+  id: z.string(),
+  trigger: z.enum(['auto', 'manual', 'reactive']),
+  summarisedMessages: count,
+  keptMessages: count,
+  tokensBefore: count,
+  tokensAfter: count,
+  /** The session notes stood in for the summary (no model call). */
+  fromNotes: z.boolean(),
+  /** Markdown from the model: rendered only through the panel's sanitising markdown path. */
+  summary: z.string().max(COMPACTION_LIMITS.summary),
+});
+
+/** The context meter's figures (core/compaction/meter.ts), for the panel's footer and the status bar. */
+export const contextFigures = z.object({
+  contextTokens: count,
+  windowTokens: z.number().int().positive(),
+  /** Of the window, one decimal. */
+  percent: z.number().nonnegative(),
+  tokensToAutoCompact: count,
+  /** Absent for a model with no known price. */
+  costUsd: z.number().nonnegative().optional(),
+  /** 0..1; absent before any prompt. */
+  cacheHitRatio: z.number().min(0).max(1).optional(),
+  /** Plain text, one fact a line: what the numbers mean. */
+  hoverText: z.string().max(COMPACTION_LIMITS.hoverText),
+});
+export type ContextFigures = z.infer<typeof contextFigures>;
+
+/** A token count as the panel and the status bar write it: 950, 56k, 1.2M. */
+export function formatTokens(n: number): string {
+  if (n < 1_000) return String(Math.round(n));
+  if (n < 999_500) return `${Math.round(n / 1_000)}k`;
+  return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
+}
+
 const transcriptEntry = z.discriminatedUnion('role', [
   toolEntry,
   z.object({ role: z.literal('user'), id: z.string(), text: z.string() }),
@@ -36,8 +81,12 @@ const transcriptEntry = z.discriminatedUnion('role', [
     status: z.enum(['streaming', 'done', 'stopped', 'error']),
   }),
   z.object({ role: z.literal('error'), id: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
-  /** A short line about something that happened, e.g. "Saved 1 memory". */
-  z.object({ role: z.literal('notice'), id: z.string(), text: z.string() }),
+  /**
+   * A short line about something that happened: "Saved 1 memory" (`done`, the default), or
+   * `info` for what the agent did on its own, e.g. clearing old tool results from the context.
+   */
+  z.object({ role: z.literal('notice'), id: z.string(), text: z.string(), tone: z.enum(['done', 'info']).optional() }),
+  compactionEntry,
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntry>;
 
@@ -63,6 +112,8 @@ export const hostToWebview = z.discriminatedUnion('type', [
     model: z.string(),
     busy: z.boolean(),
     entries: z.array(transcriptEntry),
+    /** The context meter after the latest response; absent before the first one. */
+    meter: contextFigures.optional(),
   }),
   z.object({ type: z.literal('auth'), hasApiKey: z.boolean() }),
   z.object({ type: z.literal('turnStarted'), turnId: z.string(), userEntryId: z.string(), text: z.string(), retry: z.boolean() }),
@@ -81,10 +132,12 @@ export const hostToWebview = z.discriminatedUnion('type', [
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), cacheReadInputTokens: z.number(), cacheCreationInputTokens: z.number() }).optional(),
   }),
   z.object({ type: z.literal('error'), turnId: z.string().optional(), entryId: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
-  z.object({ type: z.literal('notice'), turnId: z.string(), entryId: z.string(), text: z.string() }),
+  z.object({ type: z.literal('notice'), turnId: z.string(), entryId: z.string(), text: z.string(), tone: z.enum(['done', 'info']).optional() }),
   z.object({ type: z.literal('cleared') }),
-  /** An entry that is not part of a turn (the user's `/command` that could not run). */
+  /** An entry added whole: the user's `/command` that could not run, a compaction divider. */
   z.object({ type: z.literal('entry'), entry: transcriptEntry }),
+  /** The context meter, after each response (a new conversation clears it with `cleared`). */
+  z.object({ type: z.literal('context'), meter: contextFigures }),
   /** The slash commands to complete in the input: sent after the snapshot, and again when skills change. */
   z.object({ type: z.literal('commands'), commands: z.array(slashCommand).max(SLASH_LIMITS.count) }),
 ]);

@@ -262,4 +262,58 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     assert.equal((await chat.locator('.msg.user').last().innerText()).trim(), '/explain-file math.js', 'the panel shows what was typed');
     console.log(`      screenshot: ${await shot('e2e-skill-sent.png')}`);
   });
+
+  it('"/compact" after two exchanges shows a divider with its figures and the folded summary; the meter shows the context', async () => {
+    await page.locator('.pane-header .action-label[aria-label="New Conversation"], .title-actions .action-label[aria-label="New Conversation"]').first().click();
+    await chat.locator('#empty').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(await chat.locator('#meter').isHidden(), 'a new conversation has no figures yet');
+    mock.enqueue(reply('The parser is in src/parse.ts.'), reply('Its tests are in test/parse.test.ts.'));
+    await send('Where is the parser?');
+    await chat.locator('.msg.assistant', { hasText: 'src/parse.ts' }).waitFor({ timeout: 15_000 });
+    const meter = chat.locator('#meter');
+    await meter.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await meter.innerText(), /^\d+(\.\d)?% context · \d+k to auto-compact/);
+    assert.match((await meter.getAttribute('title'))!, /^Context: [\d,]+ of 200,000 tokens/);
+    const statusItem = page.locator('[aria-label^="Reverie context:"]').first();
+    await statusItem.waitFor({ timeout: 10_000 });
+    await send('And its tests?');
+    await chat.locator('.msg.assistant', { hasText: 'test/parse.test.ts' }).waitFor({ timeout: 15_000 });
+    await chat.locator('#send:not([disabled])').waitFor();
+
+    // The summary call answers with markdown, and with HTML that must stay text.
+    mock.enqueue(reply('<analysis>notes to self</analysis>\n<summary>\n## Primary request\nFind the **parser** and its tests. <img src=x onerror="document.body.dataset.pwned=3">\n</summary>'));
+    const before = mock.requests.length;
+    const prompt = chat.locator('#prompt');
+    await prompt.click();
+    await prompt.pressSequentially('/compact');
+    const option = chat.locator('#slash-list [role="option"][aria-selected="true"]');
+    assert.equal((await option.locator('.slash-name').innerText()).trim(), '/compact');
+    assert.equal((await option.locator('.slash-hint').innerText()).trim(), '[what to focus on]');
+    await prompt.press('Enter'); // accepts the completion
+    await prompt.press('Enter'); // sends
+    await chat.locator('.msg.user', { hasText: '/compact' }).waitFor({ timeout: 10_000 });
+    const divider = chat.locator('.compaction');
+    await divider.waitFor({ timeout: 15_000 });
+    assert.match(await divider.locator('.compaction-label').innerText(), /^Conversation compacted \(manual\) · [1-3] messages? summarised · \d+(k)? → \d+(k)? tokens$/);
+    assert.equal(mock.requests.length, before + 1);
+    assert.equal(mock.requests.at(-1)!.body.tools, undefined, 'the summary request has no tools');
+    const body = divider.locator('.compaction-summary');
+    assert.ok(await body.isHidden(), 'the summary starts folded');
+    await divider.locator('summary').click();
+    await body.locator('strong', { hasText: 'parser' }).waitFor({ timeout: 5_000 });
+    assert.equal(await body.locator('h2').innerText(), 'Primary request');
+    assert.doesNotMatch(await body.innerText(), /notes to self/, 'the analysis scratchpad is not shown');
+    assert.equal(await body.locator('img').count(), 0);
+    assert.equal(await chat.locator('body').getAttribute('data-pwned'), null);
+    await chat.locator('#send:not([disabled])').waitFor();
+    console.log(`      screenshot: ${await shot('e2e-compaction.png')}`);
+
+    // The conversation goes on from the summary, and the meter is there after the response.
+    mock.enqueue(reply('Run npm test.'));
+    await send('How do I run them?');
+    await chat.locator('.msg.assistant', { hasText: 'Run npm test.' }).waitFor({ timeout: 15_000 });
+    assert.match(JSON.stringify(mock.requests.at(-1)!.body.messages), /Find the \*\*parser\*\* and its tests/);
+    assert.match(await meter.innerText(), /% context · /);
+    assert.ok(await meter.isVisible());
+  });
 });

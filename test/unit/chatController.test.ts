@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { z } from 'zod';
 import { ChatController, rememberRequest, slashCommands, type ChatEnvironment } from '../../src/host/chatController';
+import { TurnView } from '../../src/host/turnView';
+import { SUMMARY_SYSTEM } from '../../src/core/compaction/summary';
 import { defineTool } from '../../src/core/tools/tool';
-import { hostToWebview, SLASH_LIMITS, type HostToWebview } from '../../src/shared/protocol';
-import { MockAnthropicServer, type MockStep, dropAfter, overloaded, reply, stallAfter, toolCall, plainMessages } from '../fixtures/mockAnthropic';
+import { COMPACTION_LIMITS, hostToWebview, SLASH_LIMITS, type HostToWebview, type TranscriptEntry } from '../../src/shared/protocol';
+import { MockAnthropicServer, type MockStep, apiError, dropAfter, overloaded, reply, stallAfter, toolCall, plainMessages } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
 
 const fakeWrite = defineTool({
@@ -319,12 +321,12 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
       chat.receive({ type: 'ready' });
       await new Promise((r) => setTimeout(r, 10));
       assert.deepEqual(types(), ['snapshot', 'commands']);
-      assert.deepEqual(commandLists(), [['new', 'remember', 'explain', 'release-notes']]);
-      const explain = posted[1].type === 'commands' ? posted[1].commands[2] : undefined;
+      assert.deepEqual(commandLists(), [['new', 'remember', 'compact', 'explain', 'release-notes']]);
+      const explain = posted[1].type === 'commands' ? posted[1].commands[3] : undefined;
       assert.deepEqual(explain, { name: 'explain', description: 'Explain a file in plain words', argumentHint: '<path>', source: 'project' });
       skills.push({ name: 'deploy', description: 'Ship it', source: 'user' });
       changed!();
-      assert.deepEqual(commandLists().at(-1), ['new', 'remember', 'explain', 'release-notes', 'deploy']);
+      assert.deepEqual(commandLists().at(-1), ['new', 'remember', 'compact', 'explain', 'release-notes', 'deploy']);
       skills.pop();
       chat.dispose();
       assert.equal(changed, undefined, 'dispose stops listening');
@@ -341,10 +343,197 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     ]);
     assert.ok(hostToWebview.safeParse({ type: 'commands', commands: list }).success);
     assert.equal(list.length, SLASH_LIMITS.count);
-    assert.deepEqual(list.slice(0, 4).map((c) => c.name), ['new', 'remember', 'long', 's0']);
+    assert.deepEqual(list.slice(0, 5).map((c) => c.name), ['new', 'remember', 'compact', 'long', 's0']);
     assert.equal(list[0].source, 'built-in');
-    assert.equal(list[2].description.length, SLASH_LIMITS.description);
-    assert.ok(list[2].description.endsWith('…'));
-    assert.equal(list[2].argumentHint!.length, SLASH_LIMITS.argumentHint);
+    assert.equal(list[2].argumentHint, '[what to focus on]');
+    assert.equal(list[3].description.length, SLASH_LIMITS.description);
+    assert.ok(list[3].description.endsWith('…'));
+    assert.equal(list[3].argumentHint!.length, SLASH_LIMITS.argumentHint);
+  });
+
+  describe('compaction and the context meter', () => {
+    const isSummaryRequest = (body: any) => !body.tools && JSON.stringify(body.system ?? '').includes(SUMMARY_SYSTEM.slice(0, 40));
+    const summaryReply = (text: string) => reply(`<analysis>scratch work</analysis>\n<summary>\n${text}\n</summary>`);
+    const twoExchanges = async () => {
+      mock.enqueue(reply('The parser lives in src/parse.ts.'), reply('Its tests are in test/parse.test.ts.'));
+      await chat.submit('where is the parser?');
+      await chat.submit('and its tests?');
+    };
+    const compactions = () => chat.transcript.filter((e): e is Extract<TranscriptEntry, { role: 'compaction' }> => e.role === 'compaction');
+
+    it('"/compact focus" summarises with a tool-less request and shows a divider with its figures', async () => {
+      await twoExchanges();
+      posted.length = 0;
+      actions.length = 0;
+      mock.enqueue(summaryReply('## Primary request\nFind the **parser** and its tests.'));
+      await chat.submit('/compact the parser tests');
+
+      assert.equal(mock.requests.length, 3);
+      const body = mock.requests[2].body;
+      assert.ok(isSummaryRequest(body), 'the third request is the summary call, without tools');
+      assert.match(JSON.stringify(body.messages), /focus on: the parser tests/);
+      assert.deepEqual(actions, ['busy', 'idle']);
+      const started = posted[0];
+      assert.ok(started.type === 'turnStarted' && started.text === '/compact the parser tests' && !started.retry);
+      assert.ok(posted.some((m) => m.type === 'status' && m.text === 'Compacting the conversation…'));
+      const divider = posted.find((m) => m.type === 'entry' && m.entry.role === 'compaction');
+      assert.ok(divider?.type === 'entry' && divider.entry.role === 'compaction');
+      const entry = divider.entry;
+      assert.equal(entry.trigger, 'manual');
+      assert.equal(entry.fromNotes, false);
+      assert.ok(entry.summarisedMessages >= 1 && entry.summarisedMessages + entry.keptMessages === 4, JSON.stringify(entry));
+      assert.ok(entry.tokensBefore > 0 && entry.tokensAfter > 0);
+      assert.equal(entry.summary.trim(), '## Primary request\nFind the **parser** and its tests.', 'the analysis scratchpad is stripped');
+      const ended = posted.at(-1);
+      assert.ok(ended?.type === 'turnEnded' && ended.state === 'completed');
+      assert.ok(posted.findIndex((m) => m.type === 'status' && m.text === '') > posted.indexOf(divider), 'the status line is cleared');
+      assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'assistant', 'user', 'assistant', 'user', 'compaction']);
+      assert.equal(chat.transcript[4].role === 'user' && chat.transcript[4].text, '/compact the parser tests');
+      assert.ok(!posted.some((m) => m.type === 'error'));
+
+      // The next message goes out on the summary, and a reload still shows the divider.
+      mock.enqueue(reply('Run npm test.'));
+      await chat.submit('how do I run them?');
+      assert.match(JSON.stringify(mock.requests[3].body.messages), /Find the \*\*parser\*\* and its tests/);
+      chat.receive({ type: 'ready' });
+      await new Promise((r) => setTimeout(r, 10));
+      const snap = posted.find((m) => m.type === 'snapshot');
+      assert.ok(snap?.type === 'snapshot' && snap.entries.some((e) => e.role === 'compaction'));
+    });
+
+    it('the Compact Conversation command shows "/compact" as the user line', async () => {
+      await twoExchanges();
+      mock.enqueue(summaryReply('short'));
+      assert.equal(await chat.compact(), true);
+      const typed = chat.transcript.at(-2);
+      assert.equal(typed?.role === 'user' && typed.text, '/compact');
+      assert.equal(compactions().length, 1);
+    });
+
+    it('nothing to compact: an error entry says so, and no request is made', async () => {
+      await chat.submit('/compact');
+      assert.equal(mock.requests.length, 0);
+      const err = posted.find((m) => m.type === 'error');
+      assert.ok(err?.type === 'error' && err.reason === 'compaction_failed' && err.message === 'There is nothing to compact yet.', JSON.stringify(err));
+      assert.deepEqual(chat.transcript.map((e) => e.role), ['user', 'error']);
+      assert.ok(posted.some((m) => m.type === 'turnEnded'), 'the panel is not left busy');
+      assert.deepEqual(actions, ['busy', 'idle']);
+    });
+
+    it('a failed summary call shows the reason without a stack trace and keeps the history', async () => {
+      await twoExchanges();
+      mock.enqueue(apiError(400, 'invalid_request_error', 'summary refused'));
+      assert.equal(await chat.compact('x'), false);
+      const err = posted.find((m) => m.type === 'error');
+      assert.ok(err?.type === 'error' && err.reason === 'compaction_failed', JSON.stringify(err));
+      assert.match(err.message, /^Could not compact: /);
+      assert.doesNotMatch(err.message, /\n\s+at /);
+      assert.equal(compactions().length, 0);
+      mock.enqueue(reply('still here'));
+      await chat.submit('next');
+      assert.equal(plainMessages(mock.requests.at(-1)!.body.messages).length, 5, 'the whole history went out');
+    });
+
+    it('Stop cancels a compaction: the summary request is aborted and the history is unchanged', async () => {
+      await twoExchanges();
+      mock.enqueue(stallAfter(3, '<analysis>'));
+      const running = chat.submit('/compact');
+      while (!posted.some((m) => m.type === 'status' && m.text === 'Compacting the conversation…')) await new Promise((r) => setTimeout(r, 5));
+      while (mock.requests.length < 3) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(chat.busy, true);
+      chat.receive({ type: 'stop' });
+      await running;
+      assert.equal(chat.busy, false);
+      const err = posted.find((m) => m.type === 'error');
+      assert.ok(err?.type === 'error' && err.reason === 'aborted', JSON.stringify(err));
+      assert.equal(compactions().length, 0);
+      mock.enqueue(reply('ok'));
+      await chat.submit('go on');
+      assert.equal(plainMessages(mock.requests.at(-1)!.body.messages).length, 5);
+    });
+
+    it('"/compact" while a turn runs is refused as busy, and no summary is requested', async () => {
+      mock.enqueue(stallAfter(4));
+      const turn = chat.submit('first');
+      while (streamed().length === 0) await new Promise((r) => setTimeout(r, 5));
+      await chat.submit('/compact');
+      assert.ok(posted.some((m) => m.type === 'error' && m.reason === 'busy'));
+      assert.equal(await chat.compact(), false);
+      chat.stop();
+      await turn;
+      assert.equal(mock.requests.length, 1);
+      assert.ok(!chat.transcript.some((e) => e.role === 'user' && e.text === '/compact'), 'the refused command is not shown as sent');
+    });
+
+    it('after each response the panel gets the meter; a reload keeps it; a new conversation clears it', async () => {
+      mock.enqueue(reply('first', { usage: { input_tokens: 60_000, output_tokens: 8_000 } }));
+      await chat.submit('q');
+      const meters = posted.filter((m) => m.type === 'context');
+      assert.equal(meters.length, 1);
+      const m = meters[0].type === 'context' ? meters[0].meter : undefined;
+      assert.equal(m?.contextTokens, 68_000);
+      assert.equal(m?.windowTokens, 200_000);
+      assert.equal(m?.percent, 34);
+      assert.ok(m!.tokensToAutoCompact > 0 && m!.tokensToAutoCompact < 200_000 - 68_000);
+      assert.match(m!.hoverText, /68,000 of 200,000 tokens/);
+      assert.ok(posted.indexOf(meters[0]) < posted.findIndex((x) => x.type === 'turnEnded'));
+
+      chat.receive({ type: 'ready' });
+      await new Promise((r) => setTimeout(r, 10));
+      const snap = posted.filter((x) => x.type === 'snapshot').at(-1);
+      assert.deepEqual(snap?.type === 'snapshot' && snap.meter, m);
+
+      await chat.newConversation();
+      chat.receive({ type: 'ready' });
+      await new Promise((r) => setTimeout(r, 10));
+      const fresh = posted.filter((x) => x.type === 'snapshot').at(-1);
+      assert.ok(fresh?.type === 'snapshot' && fresh.meter === undefined);
+    });
+
+    describe('TurnView: what the core reports during a run', () => {
+      const run = (events: Parameters<TurnView['handle']>[0][]) => {
+        const entries: TranscriptEntry[] = [];
+        const out: HostToWebview[] = [];
+        let n = 0;
+        const view = new TurnView('t1', entries, (msg) => {
+          assert.ok(hostToWebview.safeParse(msg).success, JSON.stringify(msg).slice(0, 300));
+          out.push(msg);
+        }, () => `e${++n}`);
+        events.forEach((e) => view.handle(e));
+        view.finish({ state: 'completed' });
+        return { entries, out };
+      };
+
+      it('a core notice becomes an info notice entry', () => {
+        const { entries, out } = run([{ type: 'notice', text: 'Auto-compaction failed 3 times in a row; it is off for this conversation.' }]);
+        assert.deepEqual(entries, [{ role: 'notice', id: 'e1', text: 'Auto-compaction failed 3 times in a row; it is off for this conversation.', tone: 'info' }]);
+        assert.ok(out.some((m) => m.type === 'notice' && m.tone === 'info' && m.entryId === 'e1'));
+      });
+
+      it('micro-compaction is one short line with the count and the tokens saved', () => {
+        const { out } = run([{ type: 'micro_compaction', reason: 'pressure', cleared: 6, tokensSaved: 24_300, clearedIds: ['toolu_1', 'toolu_2', 'toolu_3', 'toolu_4', 'toolu_5', 'toolu_6'] }]);
+        const notice = out.find((m) => m.type === 'notice');
+        assert.equal(notice?.type === 'notice' && notice.text, 'Cleared 6 old tool results from the context (about 24k tokens); the transcript keeps them');
+      });
+
+      it('an auto-compaction divider and a notice survive a retried request', () => {
+        const { entries } = run([
+          { type: 'request_start', turn: 1, attempt: 0, maxTokens: 8_000 },
+          { type: 'compaction_start', trigger: 'auto' },
+          { type: 'compaction', trigger: 'auto', summarisedMessages: 142, keptMessages: 6, tokensBefore: 168_000, tokensAfter: 31_000, fromNotes: true, summary: 'notes' },
+          { type: 'text', text: 'half an answer' },
+          { type: 'discard_text' },
+        ]);
+        assert.deepEqual(entries.map((e) => e.role), ['compaction']);
+      });
+
+      it('a summary longer than the protocol allows is cut with a note, so the divider still arrives', () => {
+        const { out } = run([{ type: 'compaction', trigger: 'reactive', summarisedMessages: 3, keptMessages: 1, tokensBefore: 9, tokensAfter: 5, fromNotes: false, summary: 'word '.repeat(10_000) }]);
+        const entry = out.find((m) => m.type === 'entry');
+        assert.ok(entry?.type === 'entry' && entry.entry.role === 'compaction');
+        assert.equal(entry.entry.summary.length, COMPACTION_LIMITS.summary);
+        assert.match(entry.entry.summary, /the model has the whole summary/);
+      });
+    });
   });
 });

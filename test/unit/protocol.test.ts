@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { dispatch, hostToWebview, SLASH_LIMITS, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
+import { COMPACTION_LIMITS, dispatch, formatTokens, hostToWebview, SLASH_LIMITS, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
 
 describe('host <-> webview protocol', () => {
   const seen: WebviewToHost[] = [];
@@ -49,5 +49,35 @@ describe('host <-> webview protocol', () => {
     assert.ok(!msg([{ ...ok, description: 'x'.repeat(SLASH_LIMITS.description + 1) }]));
     assert.ok(!msg([{ ...ok, argumentHint: 'x'.repeat(SLASH_LIMITS.argumentHint + 1) }]));
     assert.ok(!msg(Array.from({ length: SLASH_LIMITS.count + 1 }, (_, i) => ({ ...ok, name: `s${i}` }))));
+  });
+
+  it('bounds a compaction divider: its summary, its figures, its trigger', () => {
+    const divider = { role: 'compaction', id: 'e9', trigger: 'auto', summarisedMessages: 142, keptMessages: 6, tokensBefore: 168_000, tokensAfter: 31_000, fromNotes: false, summary: '## Intent' };
+    const ok = (entry: unknown) => hostToWebview.safeParse({ type: 'entry', entry }).success;
+    assert.ok(ok(divider));
+    assert.ok(ok({ ...divider, summary: 'x'.repeat(COMPACTION_LIMITS.summary) }));
+    assert.ok(!ok({ ...divider, summary: 'x'.repeat(COMPACTION_LIMITS.summary + 1) }));
+    assert.ok(!ok({ ...divider, trigger: 'sometimes' }));
+    assert.ok(!ok({ ...divider, tokensAfter: -1 }));
+    assert.ok(!ok({ ...divider, summarisedMessages: 1.5 }));
+    assert.ok(hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true, model: 'm', busy: false, entries: [divider] }).success, 'a reload keeps the divider');
+  });
+
+  it('bounds the context meter: non-negative figures, a ratio within 0..1, a short hover text', () => {
+    const meter = { contextTokens: 68_000, windowTokens: 200_000, percent: 34, tokensToAutoCompact: 99_000, costUsd: 0.12, cacheHitRatio: 0.92, hoverText: 'Context: 68,000 of 200,000' };
+    const ok = (m: unknown) => hostToWebview.safeParse({ type: 'context', meter: m }).success;
+    assert.ok(ok(meter));
+    const { costUsd: _c, cacheHitRatio: _r, ...unknownPrice } = meter;
+    assert.ok(ok(unknownPrice), 'cost and cache ratio may be unknown');
+    assert.ok(!ok({ ...meter, cacheHitRatio: 1.5 }));
+    assert.ok(!ok({ ...meter, windowTokens: 0 }));
+    assert.ok(!ok({ ...meter, contextTokens: -5 }));
+    assert.ok(!ok({ ...meter, hoverText: 'x'.repeat(COMPACTION_LIMITS.hoverText + 1) }));
+    assert.ok(hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true, model: 'm', busy: false, entries: [], meter }).success);
+    assert.ok(!hostToWebview.safeParse({ type: 'snapshot', hasApiKey: true, model: 'm', busy: false, entries: [], meter: { percent: 3 } }).success);
+  });
+
+  it('writes token counts the way the panel shows them', () => {
+    assert.deepEqual([0, 950, 999, 1_000, 24_300, 168_000, 999_499, 999_500, 1_000_000, 1_250_000].map(formatTokens), ['0', '950', '999', '1k', '24k', '168k', '999k', '1M', '1M', '1.3M']);
   });
 });
