@@ -10,7 +10,7 @@ import { findRipgrep } from './host/adapters/ripgrep';
 import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
 import { MemoryTreeProvider } from './host/memoryTreeProvider';
-import { VsCodeModelAccess, promptForApiKey } from './host/modelAccess';
+import { VsCodeModelAccess, registerApiKeyCommands } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
 import { PermissionState } from './host/permissionState';
 import { registerSkillCommands } from './host/skillCommands';
@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   // 2. The core agent on the editor's hands, and the controller that connects it to the panel.
   const agent = createEditorConversation({ context, access, log, permissions, approvals });
   agent.disposables.forEach(sub);
-  const chat = new ChatController(agent.conversation, editorChatEnvironment(agent, access), log);
+  const chat = sub(new ChatController(agent.conversation, editorChatEnvironment(agent, access), log));
   void agent.skills.scan();
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -75,11 +75,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
 
   // 4. Commands (titles and icons are declared in package.json).
   const command = (id: string, run: (...args: any[]) => unknown) => sub(vscode.commands.registerCommand(id, run));
-  command('reverie.setApiKey', () => promptForApiKey(access));
-  command('reverie.clearApiKey', async () => {
-    await access.deleteApiKey();
-    void vscode.window.showInformationMessage('Reverie: stored API key removed.');
-  });
+  sub(registerApiKeyCommands(access));
   command('reverie.newConversation', () => chat.newConversation());
   command('reverie.stop', () => chat.stop());
   command('reverie.compact', () => chatView.reveal().then(() => chat.compact()));

@@ -73,3 +73,14 @@ export async function promptForApiKey(access: VsCodeModelAccess): Promise<boolea
   void vscode.window.showInformationMessage('Reverie: API key saved.');
   return true;
 }
+
+/** Reverie: Set API Key and Reverie: Clear API Key. */
+export function registerApiKeyCommands(access: VsCodeModelAccess): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('reverie.setApiKey', () => promptForApiKey(access)),
+    vscode.commands.registerCommand('reverie.clearApiKey', async () => {
+      await access.deleteApiKey();
+      void vscode.window.showInformationMessage('Reverie: stored API key removed.');
+    }),
+  );
+}
