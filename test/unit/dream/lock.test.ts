@@ -59,6 +59,7 @@ describe('dream lock', () => {
       // Even rounds race for a folder that never dreamed (no file), odd ones for a released lock.
       if (i % 2) fs.writeFileSync(file(), '');
       else fs.rmSync(file(), { force: true });
+      fs.rmSync(path.join(world.places.memoryDir, '..', 'race-attempts'), { force: true });
       const startAt = Date.now() + 500;
       const results = await Promise.all([race(world.places.memoryDir, startAt), race(world.places.memoryDir, startAt)]);
       wins.push(results.filter((r) => r.ok).length);
