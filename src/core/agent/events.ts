@@ -43,7 +43,25 @@ export type AgentEvent =
   | { type: 'micro_compaction'; reason: 'cold' | 'pressure'; cleared: number; tokensSaved: number; clearedIds: string[] }
   | { type: 'compaction_start'; trigger: 'auto' | 'manual' | 'reactive' }
   /** The history was compacted: the older part is now a summary (the transcript keeps everything). */
-  | ({ type: 'compaction' } & CompactionInfo);
+  | ({ type: 'compaction' } & CompactionInfo)
+  /**
+   * A subagent started (the `task` tool, or a `context: fork` skill). `id` is its transcript's
+   * session id (`<parent>-sub-<n>`); `toolUseId` the parent's tool call that started it.
+   */
+  | { type: 'subagent_start'; id: string; agent: string; description: string; toolUseId?: string; readOnly: boolean; budget: SubagentBudget }
+  /** Something a running subagent did: its tool_call, tool_result and usage events (never text deltas), and its own subagents' events. */
+  | { type: 'subagent_event'; id: string; event: AgentEvent }
+  /** A subagent finished; its one final message went to the parent as the tool result. */
+  | { type: 'subagent_end'; id: string; state: SubagentState; turns: number; tokens: number };
+
+/** How a subagent ended. `budget_*`: stopped at its cap after the response that reached it. */
+export type SubagentState = 'completed' | 'budget_turns' | 'budget_tokens' | 'aborted' | 'failed';
+
+/** A subagent's caps: API rounds, and tokens (input, cache reads and writes, and output, summed over its responses). */
+export interface SubagentBudget {
+  maxTurns: number;
+  maxTokens: number;
+}
 
 /** What a compaction did, for the panel, the CLI and the transcript. */
 export interface CompactionInfo {

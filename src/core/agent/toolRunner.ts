@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../ports';
-import type { ToolContext, ToolDefinition, ToolResult } from '../tools/tool';
+import { isReadOnlyCall, type ToolContext, type ToolDefinition, type ToolResult } from '../tools/tool';
 import type { AgentEvent } from './events';
 
 export interface ToolCall {
@@ -52,13 +52,24 @@ export async function runToolCalls(calls: ToolCall[], deps: ToolRunnerDeps, sign
 /** Groups consecutive read-only calls; every other call is a group of its own. */
 function partition(calls: ToolCall[], tools: ReadonlyMap<string, ToolDefinition>): ToolCall[][] {
   const groups: ToolCall[][] = [];
+  let lastReadOnly = false;
   for (const call of calls) {
-    const readOnly = tools.get(call.name)?.readOnly ?? true; // unknown tools only produce an error result
+    const readOnly = callIsReadOnly(call, tools);
     const last = groups.at(-1);
-    if (readOnly && last && last.every((c) => tools.get(c.name)?.readOnly ?? true)) last.push(call);
+    if (readOnly && last && lastReadOnly) last.push(call);
     else groups.push([call]);
+    lastReadOnly = readOnly;
   }
   return groups;
+}
+
+/** Decided per call: a tool's `readOnly` may depend on its input. Unknown tools and invalid input only produce an error result. */
+function callIsReadOnly(call: ToolCall, tools: ReadonlyMap<string, ToolDefinition>): boolean {
+  const tool = tools.get(call.name);
+  if (!tool || isUnparsed(call.input)) return true;
+  if (typeof tool.readOnly === 'boolean') return tool.readOnly;
+  const parsed = tool.input.safeParse(call.input);
+  return parsed.success ? isReadOnlyCall(tool, parsed.data) : true;
 }
 
 async function runOne(call: ToolCall, deps: ToolRunnerDeps, signal: AbortSignal): Promise<ToolCallResult> {
@@ -75,7 +86,7 @@ async function runOne(call: ToolCall, deps: ToolRunnerDeps, signal: AbortSignal)
     } else {
       deps.emit({ type: 'tool_call', id: call.id, name: call.name, input: parsed.data });
       try {
-        const ctx = deps.context(signal, (text) => deps.emit({ type: 'tool_progress', id: call.id, text }));
+        const ctx: ToolContext = { ...deps.context(signal, (text) => deps.emit({ type: 'tool_progress', id: call.id, text })), emit: deps.emit, toolUseId: call.id };
         result = await tool.run(parsed.data, ctx);
       } catch (err) {
         // Tools return expected failures as results; a throw is a bug, but the model can still go on.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AgentEvent } from '../agent/events';
 import type {
   AccessRequest, CommandRunner, Diagnostics, FileSearch, FileSystem, LanguageFeatures, Logger,
 } from '../ports';
@@ -66,6 +67,10 @@ export interface ToolContext {
   authorize(request: AccessRequest): Promise<Authorization>;
   /** Streams partial output to the UI (command output as it arrives). */
   progress?(text: string): void;
+  /** The run's event stream (set by the tool runner): subagents report their progress through it. */
+  emit?(event: AgentEvent): void;
+  /** The id of the tool call being run (set by the tool runner). */
+  toolUseId?: string;
 }
 
 export interface ToolResult {
@@ -81,9 +86,22 @@ export interface ToolDefinition<I = any> {
   /** For the model: what it does, when to use it, its limits. */
   description: string;
   input: z.ZodType<I>;
-  /** Read-only tools may run in parallel (up to 10); the others run one at a time, in order. */
-  readOnly: boolean;
+  /**
+   * Read-only calls may run in parallel (up to 10); the others run one at a time, in order. A
+   * function decides per call, from the validated input (e.g. `task` is read-only when its agent is).
+   */
+  readOnly: boolean | ((input: I) => boolean);
   run(input: I, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** Whether one call of `tool` with this (validated) input is read-only; a throwing predicate means no. */
+export function isReadOnlyCall<I>(tool: ToolDefinition<I>, input: I): boolean {
+  if (typeof tool.readOnly === 'boolean') return tool.readOnly;
+  try {
+    return tool.readOnly(input) === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Declares a tool; the identity function, for type inference. */

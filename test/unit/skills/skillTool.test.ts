@@ -64,9 +64,9 @@ describe('skills: the skill tool', () => {
     assert.equal(session.loadedSkills.size, 0);
   });
 
-  it('context: fork runs inline for now, and says so', async () => {
+  it('context: fork runs inline when no subagents can be started, and says so', async () => {
     const out = await run({ name: 'forked' });
-    assert.match(out.content, /^This skill asks to run in a subagent \(context: fork\); subagents are not available yet/);
+    assert.match(out.content, /^This skill asks to run in a subagent \(context: fork\); none can be started from here, so run it here, inline/);
     assert.match(out.content, /FORK BODY/);
   });
 
