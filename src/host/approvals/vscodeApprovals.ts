@@ -2,15 +2,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccessRequest, ApprovalAnswer, Approvals } from '../../core/ports';
 import { Disposable } from '../disposable';
+import { approvalCard } from './approvalCard';
+import { PanelApprovals, type ApprovalCard } from './panelApprovals';
 
 /**
- * The questions the approval UI asks the user. The VS Code defaults are modal dialogs, an input
- * box and a notification; tests replace them, because a modal dialog cannot be answered through
- * the API.
+ * The questions the approval UI asks the user outside the panel. The VS Code defaults are an input
+ * box and a notification; tests replace them, because a notification cannot be answered through the API.
  */
 export interface ApprovalPrompt {
-  /** A modal warning; resolves to the chosen button, or undefined when dismissed (Escape, Cancel). */
-  modal(message: string, detail: string, buttons: readonly string[]): PromiseLike<string | undefined>;
   /** An optional reason for a refusal; undefined (or empty) when the user skips it. */
   reason(): PromiseLike<string | undefined>;
   /** A non-modal notification offering buttons; resolves when one is clicked or it is closed. */
@@ -18,7 +17,6 @@ export interface ApprovalPrompt {
 }
 
 export const vscodePrompt: ApprovalPrompt = {
-  modal: (message, detail, buttons) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons),
   reason: () => vscode.window.showInputBox({
     title: 'Tell Reverie why (optional)',
     prompt: 'Claude reads this and adjusts. Press Escape to skip.',
@@ -47,7 +45,9 @@ interface PendingEdit {
  * Asks the user before the agent edits, runs or reads outside the workspace. An edit is shown as a
  * diff whose right side is a real (temporary) file, so the user can change the proposal before
  * accepting it; Accept and Reject sit in the diff's title bar and in a notification. One edit is
- * reviewed at a time; later ones wait their turn.
+ * reviewed at a time; later ones wait their turn. Commands and reads are asked in a notification.
+ * Every question is also a card in the chat panel (`panel`); the first answer wins, the rest close
+ * or are ignored (a notification cannot be closed through the API; a late click does nothing).
  */
 export class VsCodeApprovals extends Disposable implements Approvals {
   private readonly prompt: ApprovalPrompt;
@@ -55,7 +55,7 @@ export class VsCodeApprovals extends Disposable implements Approvals {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `storageUri`: the extension's storage folder; proposals are written under `proposed/` there. */
-  constructor(private readonly storageUri: vscode.Uri, prompt?: Partial<ApprovalPrompt>) {
+  constructor(private readonly storageUri: vscode.Uri, prompt?: Partial<ApprovalPrompt>, readonly panel = new PanelApprovals()) {
     super();
     this.prompt = { ...vscodePrompt, ...prompt };
     this._register(vscode.workspace.registerTextDocumentContentProvider(EMPTY_SCHEME, { provideTextDocumentContent: () => '' }));
@@ -71,8 +71,8 @@ export class VsCodeApprovals extends Disposable implements Approvals {
   ask(request: AccessRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
     switch (request.kind) {
       case 'edit': return this.enqueue(() => this.reviewEdit(request, signal));
-      case 'command': return this.askModal(request.command, `Reverie wants to run this command in ${request.cwd}`, signal);
-      case 'read': return this.askModal(`Allow Reverie to read ${request.path}?`, `This path is outside the workspace folders (${request.tool}).`, signal);
+      case 'command': return this.askOnce(request, `Reverie wants to run \`${oneLine(request.command)}\` in ${request.cwd}`, signal);
+      case 'read': return this.askOnce(request, `Allow Reverie to read ${request.path}? It is outside the workspace folders (${request.tool}).`, signal);
     }
   }
 
@@ -105,15 +105,49 @@ export class VsCodeApprovals extends Disposable implements Approvals {
     );
   }
 
-  private async askModal(message: string, detail: string, signal: AbortSignal): Promise<ApprovalAnswer> {
-    // A modal cannot be closed through the API: on abort we answer at once and leave it to the user.
-    const choice = await untilAborted(this.prompt.modal(message, detail, [ALLOW_ONCE, ALWAYS, DENY]), signal);
-    if (choice === ABORTED) return interrupted();
-    if (choice === ALLOW_ONCE) return { approved: true };
-    if (choice === ALWAYS) return { approved: true, always: true };
-    if (choice !== DENY) return { approved: false }; // dismissed: a refusal without a reason
-    const reason = await untilAborted(this.askReason(), signal);
-    return reason === ABORTED ? interrupted() : refusal(reason);
+  /**
+   * A command or a read: a notification and a panel card ask the same question; the first answer
+   * is taken, once. Closing the notification without a choice leaves the card waiting.
+   */
+  private askOnce(request: Exclude<AccessRequest, { kind: 'edit' }>, message: string, signal: AbortSignal): Promise<ApprovalAnswer> {
+    if (signal.aborted) return Promise.resolve(interrupted());
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (answer: ApprovalAnswer) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        card.close(answer.approved ? 'allowed' : answer.reason === INTERRUPTED ? 'interrupted' : 'denied');
+        resolve(answer);
+      };
+      const onAbort = () => finish(interrupted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      const card = this.panel.ask(this.card(request), {
+        answer: (decision, reason) => finish(decision === 'allow' ? { approved: true } : decision === 'always' ? { approved: true, always: true } : refusal(reason)),
+      });
+      void Promise.resolve(this.prompt.notify(message, [ALLOW_ONCE, ALWAYS, DENY])).then(async (choice) => {
+        if (settled) return; // answered in the panel (or interrupted) first
+        if (choice === ALLOW_ONCE) finish({ approved: true });
+        else if (choice === ALWAYS) finish({ approved: true, always: true });
+        else if (choice === DENY) {
+          const reason = await this.askReason();
+          finish(refusal(reason));
+        }
+      }, () => undefined);
+    });
+  }
+
+  private card(request: AccessRequest): ApprovalCard {
+    return approvalCard(request, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  }
+
+  /** Shows (or focuses) the diff of a pending edit. */
+  private async showDiff(request: Extract<AccessRequest, { kind: 'edit' }>, proposal: vscode.Uri): Promise<void> {
+    const name = path.basename(request.path);
+    const left = request.before === undefined
+      ? vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${name}` })
+      : vscode.Uri.file(request.path);
+    await vscode.commands.executeCommand('vscode.diff', left, proposal, `${name}: Reverie's proposed change (editable)`, { preview: false });
   }
 
   /** Runs edit reviews one after another: there is one diff, one set of buttons and one context key. */
@@ -134,14 +168,18 @@ export class VsCodeApprovals extends Disposable implements Approvals {
     const pending: PendingEdit = { proposal, decide };
     const onAbort = () => decide({ kind: 'abort' });
     signal.addEventListener('abort', onAbort, { once: true });
+    let card: { close(outcome: 'allowed' | 'denied' | 'interrupted'): void } | undefined;
+    let outcome: 'allowed' | 'denied' | 'interrupted' = 'interrupted';
     try {
       await vscode.workspace.fs.writeFile(proposal, Buffer.from(request.after, 'utf8'));
       this.pending = pending;
       await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
-      const left = request.before === undefined
-        ? vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${name}` })
-        : vscode.Uri.file(request.path);
-      await vscode.commands.executeCommand('vscode.diff', left, proposal, `${name}: Reverie's proposed change (editable)`, { preview: false });
+      // The card can answer while the diff is still opening; `decide` only counts the first answer.
+      card = this.panel.ask(this.card(request), {
+        answer: (d, reason) => decide(d === 'deny' ? { kind: 'reject', reason } : { kind: 'accept' }),
+        openDiff: () => void this.showDiff(request, proposal).then(undefined, () => undefined),
+      });
+      await this.showDiff(request, proposal);
       void this.prompt.notify(`Reverie proposes a change to ${name}. Review it in the diff, then accept or reject.`, [ACCEPT, REJECT]).then(
         async (choice) => {
           if (this.pending !== pending) return; // a stale notification from an edit already decided
@@ -151,6 +189,7 @@ export class VsCodeApprovals extends Disposable implements Approvals {
         () => undefined,
       );
       const d = await decision;
+      outcome = d.kind === 'accept' ? 'allowed' : d.kind === 'reject' ? 'denied' : 'interrupted';
       if (d.kind === 'abort') return interrupted();
       if (d.kind === 'reject') return refusal(d.reason);
       const text = await readProposal(proposal);
@@ -158,6 +197,7 @@ export class VsCodeApprovals extends Disposable implements Approvals {
       return sameText(text, request.after) ? { approved: true } : { approved: true, finalText: text };
     } finally {
       signal.removeEventListener('abort', onAbort);
+      card?.close(outcome);
       if (this.pending === pending) this.pending = undefined;
       await this.cleanUp(proposal, folder);
     }
@@ -202,19 +242,16 @@ function sameText(a: string, b: string): boolean {
   return a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
 }
 
-const ABORTED = Symbol('aborted');
-
-function untilAborted<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(p).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
+const INTERRUPTED = 'interrupted';
 
 function interrupted(): ApprovalAnswer {
-  return { approved: false, reason: 'interrupted' };
+  return { approved: false, reason: INTERRUPTED };
+}
+
+/** A command for a one-line notification: newlines shown as ⏎, long ones cut (the panel card has it whole). */
+function oneLine(command: string): string {
+  const flat = command.replace(/\r?\n/g, ' ⏎ ');
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }
 
 function refusal(reason: string | undefined): ApprovalAnswer {

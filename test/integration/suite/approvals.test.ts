@@ -15,14 +15,10 @@ const proposalTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
   .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.label.includes("Reverie's proposed change (editable)"));
 
 /** A prompt that records what it was asked and answers from a script; notifications never resolve unless told. */
-function scriptedPrompt(answers: { modal?: string; reason?: string; notify?: Promise<string | undefined> } = {}) {
-  const asked: Array<{ message: string; detail?: string; buttons?: readonly string[] }> = [];
+function scriptedPrompt(answers: { reason?: string; notify?: Promise<string | undefined> } = {}) {
+  const asked: Array<{ message: string; buttons?: readonly string[] }> = [];
   let reasonAsked = 0;
   const prompt: ApprovalPrompt = {
-    modal: async (message, detail, buttons) => {
-      asked.push({ message, detail, buttons });
-      return answers.modal;
-    },
     reason: async () => {
       reasonAsked++;
       return answers.reason;
@@ -85,6 +81,34 @@ describe('VsCodeApprovals: edits as an editable diff', function () {
       await assertCleanedUp();
       assert.equal(fs.readFileSync(file, 'utf8'), original, 'approving does not write: the tool does');
       assert.equal(await approvals.acceptPendingEdit(), false, 'nothing is pending any more');
+    } finally {
+      approvals.dispose();
+    }
+  });
+
+  it('the same edit is a card in the panel: Reject there closes the diff; Accept in the editor closes the card', async () => {
+    const approvals = new VsCodeApprovals(vscode.Uri.file(storage), scriptedPrompt().prompt);
+    const resolved: string[] = [];
+    approvals.panel.onDidPost((m) => void (m.type === 'approvalResolved' && resolved.push(m.outcome)));
+    try {
+      const { answer } = await review(approvals, editRequest());
+      const [card] = approvals.panel.pending();
+      assert.ok(card.kind === 'edit');
+      assert.equal(card.path, path.relative(workspaceRoot(), file));
+      assert.deepEqual(card.lines.filter((l) => l.kind !== 'ctx').map((l) => l.kind), ['del', 'add']);
+      assert.equal(approvals.panel.openDiff(card.id), true, 'Open diff is offered');
+      assert.equal(approvals.panel.answer(card.id, 'deny', 'keep Hello'), true);
+      assert.deepEqual(await answer, { approved: false, reason: 'keep Hello' });
+      await assertCleanedUp();
+      assert.equal(await approvals.acceptPendingEdit(), false, 'the editor buttons have nothing left to decide');
+
+      const { answer: again } = await review(approvals, editRequest());
+      const [second] = approvals.panel.pending();
+      await approvals.acceptPendingEdit();
+      assert.deepEqual(await again, { approved: true });
+      assert.deepEqual(approvals.panel.pending(), []);
+      assert.equal(approvals.panel.answer(second.id, 'deny'), false, 'a late click on the card is ignored');
+      assert.deepEqual(resolved, ['denied', 'allowed']);
     } finally {
       approvals.dispose();
     }
@@ -209,29 +233,48 @@ describe('VsCodeApprovals: commands and reads outside the workspace', () => {
   const storage = vscode.Uri.file(os.tmpdir());
   const command: AccessRequest = { kind: 'command', tool: 'run_command', command: 'rm -rf build && npm run build -- --prod', cwd: '/work/project' };
 
-  it('asks about the exact command line in a modal, with the folder, and maps each button to an answer', async () => {
-    const cases: Array<[string | undefined, ApprovalAnswer]> = [
+  it('asks about the exact command line in a notification, with the folder, and maps each button to an answer', async () => {
+    const cases: Array<[string, ApprovalAnswer]> = [
       ['Allow once', { approved: true }],
       ['Always allow', { approved: true, always: true }],
       ['Deny', { approved: false, reason: 'not on my machine' }],
-      [undefined, { approved: false }],
     ];
     for (const [button, expected] of cases) {
-      const { prompt, asked } = scriptedPrompt({ modal: button, reason: '  not on my machine ' });
+      const { prompt, asked } = scriptedPrompt({ notify: Promise.resolve(button), reason: '  not on my machine ' });
       const approvals = new VsCodeApprovals(storage, prompt);
+      const posts: string[] = [];
+      approvals.panel.onDidPost((m) => void posts.push(m.type === 'approvalResolved' ? `resolved:${m.outcome}` : m.type));
       try {
-        assert.deepEqual(await approvals.ask(command, never), expected, String(button));
-        assert.equal(asked[0].message, command.command);
-        assert.match(asked[0].detail ?? '', /\/work\/project/);
+        assert.deepEqual(await approvals.ask(command, never), expected, button);
+        assert.ok(asked[0].message.includes(command.command), asked[0].message);
+        assert.match(asked[0].message, /\/work\/project/);
         assert.deepEqual(asked[0].buttons, ['Allow once', 'Always allow', 'Deny']);
+        assert.deepEqual(posts, ['approvalRequest', `resolved:${expected.approved ? 'allowed' : 'denied'}`], 'the panel card closes too');
       } finally {
         approvals.dispose();
       }
     }
   });
 
-  it('Deny with the reason box dismissed is a refusal without a reason', async () => {
-    const approvals = new VsCodeApprovals(storage, scriptedPrompt({ modal: 'Deny', reason: undefined }).prompt);
+  it('the panel card answers when the notification is closed unanswered; a late click on the notification is ignored', async () => {
+    let click!: (choice: string | undefined) => void;
+    const approvals = new VsCodeApprovals(storage, scriptedPrompt({ notify: new Promise((r) => (click = r)), reason: 'late' }).prompt);
+    try {
+      const answer = approvals.ask(command, never);
+      const [card] = approvals.panel.pending();
+      assert.equal(card.kind, 'command');
+      assert.ok(card.kind === 'command' && card.command === command.command && card.cwd === '/work/project');
+      assert.equal(approvals.panel.answer(card.id, 'deny', 'use the staging box'), true);
+      click('Allow once'); // the stale notification
+      assert.deepEqual(await answer, { approved: false, reason: 'use the staging box' });
+      assert.deepEqual(approvals.panel.pending(), []);
+    } finally {
+      approvals.dispose();
+    }
+  });
+
+  it('Deny in the notification with the reason box dismissed is a refusal without a reason', async () => {
+    const approvals = new VsCodeApprovals(storage, scriptedPrompt({ notify: Promise.resolve('Deny'), reason: undefined }).prompt);
     try {
       assert.deepEqual(await approvals.ask(command, never), { approved: false });
     } finally {
@@ -239,8 +282,8 @@ describe('VsCodeApprovals: commands and reads outside the workspace', () => {
     }
   });
 
-  it('a read outside the workspace names the path; an abort while the modal is up answers interrupted', async () => {
-    const { prompt, asked } = scriptedPrompt({ modal: 'Always allow' });
+  it('a read outside the workspace names the path; an abort while it waits answers interrupted and closes the card', async () => {
+    const { prompt, asked } = scriptedPrompt({ notify: Promise.resolve('Always allow') });
     const approvals = new VsCodeApprovals(storage, prompt);
     try {
       const read: AccessRequest = { kind: 'read', tool: 'read_file', path: '/etc/hosts' };
@@ -248,11 +291,13 @@ describe('VsCodeApprovals: commands and reads outside the workspace', () => {
       assert.match(asked[0].message, /\/etc\/hosts/);
       assert.deepEqual(asked[0].buttons, ['Allow once', 'Always allow', 'Deny']);
 
-      const stuck = new VsCodeApprovals(storage, { modal: () => new Promise(() => undefined) });
+      const stuck = new VsCodeApprovals(storage, { notify: () => new Promise(() => undefined) });
       const ac = new AbortController();
       const answer = stuck.ask(read, ac.signal);
+      assert.equal(stuck.panel.pending().length, 1);
       ac.abort();
       assert.deepEqual(await answer, { approved: false, reason: 'interrupted' });
+      assert.deepEqual(stuck.panel.pending(), []);
       stuck.dispose();
     } finally {
       approvals.dispose();
