@@ -1,8 +1,10 @@
 import type { WebviewToHost } from '../src/shared/protocol';
 
-/** What the panel keeps across reloads: only the unsent draft, never anything secret. */
+/** What the panel keeps across reloads: the unsent draft and the input history, never anything secret. */
 export interface PanelState {
   draft?: string;
+  /** Sent messages, oldest first, for Up in the input. */
+  history?: string[];
 }
 
 interface VsCodeApi {
@@ -17,4 +19,5 @@ const api = acquireVsCodeApi();
 
 export const post = (msg: WebviewToHost): void => api.postMessage(msg);
 export const loadState = (): PanelState => api.getState() ?? {};
-export const saveState = (state: PanelState): void => api.setState(state);
+/** Merges into what is kept: each part of the panel saves only its own fields. */
+export const saveState = (state: PanelState): void => api.setState({ ...loadState(), ...state });

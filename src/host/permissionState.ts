@@ -18,6 +18,9 @@ const MODES: Array<{ mode: PermissionMode; label: string; detail: string }> = [
 export class PermissionState extends Disposable {
   private current: PermissionMode;
   private readonly status: vscode.StatusBarItem;
+  private readonly changed = this._register(new vscode.EventEmitter<PermissionMode>());
+  /** Fires when the mode changes (the status bar picker, the panel's switch). */
+  readonly onDidChange = this.changed.event;
 
   constructor() {
     super();
@@ -69,8 +72,10 @@ export class PermissionState extends Disposable {
       );
       if (ok !== 'Enter Bypass Mode') return false;
     }
+    const was = this.current;
     this.current = mode;
     this.render();
+    if (was !== mode) this.changed.fire(mode);
     return true;
   }
 

@@ -104,8 +104,10 @@ async function peek(f: FileEntry): Promise<TranscriptInfo> {
     await handle.close();
   }
   const parsed = parseTranscript(text);
-  const first = parsed.messages.find((m) => m.message.role === 'user' && messageSegments(m.message).some((s) => s.role === 'user'));
-  const firstText = first && messageSegments(first.message).find((s) => s.role === 'user')?.text.replace(/\s+/g, ' ').trim();
+  // The first message starts with a `<system-reminder>` block (memory, skills): the title is what the user typed.
+  const typed = (s: { role: string; text: string }) => s.role === 'user' && !s.text.trimStart().startsWith('<system-reminder>');
+  const first = parsed.messages.find((m) => m.message.role === 'user' && messageSegments(m.message).some(typed));
+  const firstText = first && messageSegments(first.message).find(typed)?.text.replace(/\s+/g, ' ').trim();
   return {
     id: f.id,
     path: f.path,
