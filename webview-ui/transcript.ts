@@ -1,83 +1,161 @@
 import type { TranscriptEntry, WebviewToHost } from '../src/shared/protocol';
+import { decorateCodeBlocks } from './codeBlocks';
 import { compactionLine, compactionSummaryLabel } from './contextMeter';
+import { nextBlockStart } from './markdown';
+import { VirtualList, type ListGeometry } from './virtualList';
 
 type ToolEntry = Extract<TranscriptEntry, { role: 'tool' }>;
 type CompactionEntry = Extract<TranscriptEntry, { role: 'compaction' }>;
+type Role = TranscriptEntry['role'];
 type EndState = 'completed' | 'aborted_streaming' | 'aborted_tools' | 'max_turns' | 'max_tokens' | 'model_error' | 'prompt_too_long';
 
 const ACTION_LABELS = { setApiKey: 'Set API Key', retry: 'Retry', openSettings: 'Open Settings', newConversation: 'New Conversation' } as const;
 const TOOL_STATUS = { pending: '…', running: '…', done: '✓', error: '✗', interrupted: '⏹' } as const;
+const TODO_MARK = { pending: '☐', in_progress: '◐', completed: '☑' } as const;
+const TODO_LABEL = { pending: 'to do', in_progress: 'in progress', completed: 'done' } as const;
 const END_NOTES: Partial<Record<EndState, string>> = {
   aborted_streaming: 'Stopped',
   aborted_tools: 'Stopped',
   max_turns: 'Stopped: the turn limit was reached',
   max_tokens: 'Stopped: the answer kept hitting the output limit',
 };
+/** The transcript's CSS: `#transcript { gap: 10px; padding: 10px 0 }`. */
+const GAP = 10;
 
 /**
- * The conversation as DOM. Streaming answers are re-rendered at most once per animation frame,
- * however many deltas arrive in between. Tool output is only ever set as text.
+ * A streamed answer rendered block by block: finished top-level blocks are rendered once (their
+ * HTML kept, so a remount is cheap); each frame re-renders only the block still being written.
+ */
+class StreamedMarkdown {
+  text = '';
+  private readonly done: string[] = [];
+  private doneEnd = 0;
+  private painted = 0;
+  private tail: Node[] = [];
+
+  constructor(private readonly render: (markdown: string) => string) {}
+
+  /** A new, empty `body` that the next frame's paint() fills. */
+  detach(): void {
+    this.painted = 0;
+    this.tail = [];
+  }
+
+  /** Brings `body` up to date with `text`; `fresh` when `body` is new (a mount). */
+  paint(body: HTMLElement, fresh: boolean): void {
+    for (let next = nextBlockStart(this.text, this.doneEnd); next !== -1; next = nextBlockStart(this.text, this.doneEnd)) {
+      this.done.push(this.render(this.text.slice(this.doneEnd, next)));
+      this.doneEnd = next;
+    }
+    if (fresh) {
+      body.replaceChildren();
+      this.painted = 0;
+      this.tail = [];
+    }
+    for (const node of this.tail) node.parentNode?.removeChild(node);
+    for (; this.painted < this.done.length; this.painted++) body.append(fragment(this.done[this.painted]));
+    const tail = fragment(this.render(this.text.slice(this.doneEnd)));
+    this.tail = [...tail.childNodes];
+    body.append(tail);
+  }
+}
+
+function fragment(html: string): DocumentFragment {
+  const t = document.createElement('template');
+  t.innerHTML = html; // sanitised HTML from the markdown renderer
+  decorateCodeBlocks(t.content);
+  return t.content;
+}
+
+interface Row {
+  entry: TranscriptEntry;
+  /** A status line under the entry ("Stopped"). */
+  note?: string;
+  /** A streamed answer (kept after the turn ends: its blocks are already rendered). */
+  stream?: StreamedMarkdown;
+  /** A finished answer's rendered HTML, kept once it has been shown. */
+  html?: string;
+  /** A card's <details> the user opened. */
+  open?: boolean;
+}
+
+export interface TranscriptOptions {
+  /** For tests: how the list scrolls and measures (the document's by default). */
+  geometry?: ListGeometry;
+}
+
+/**
+ * The conversation as DOM, virtualised: only entries near the viewport exist as elements
+ * (VirtualList). Streamed answers are re-rendered at most once per animation frame, however many
+ * deltas arrive in between, and only their unfinished last block. Tool output is only ever set
+ * as text; model markdown only through the sanitising renderer.
  */
 export class Transcript {
-  private readonly streaming = new Map<string, { el: HTMLElement; body: HTMLElement; text: string }>();
+  private readonly list: VirtualList<Row>;
+  private readonly streaming = new Set<string>();
   private readonly turns = new Map<string, { nextSeq: number; ids: string[] }>();
   private readonly dirty = new Set<string>();
+  private readonly renderers = new Map<string, (entry: TranscriptEntry) => HTMLElement>();
+  private readonly decorators: ((el: HTMLElement, entry: TranscriptEntry) => void)[] = [];
   private frame = 0;
+  private charsPerLine = 80;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly render: (markdown: string) => string,
     private readonly onAction: (msg: WebviewToHost) => void,
-  ) {}
+    options: TranscriptOptions = {},
+  ) {
+    this.list = new VirtualList<Row>(root, {
+      create: (row) => this.create(row),
+      estimate: (row) => this.estimate(row.entry),
+      geometry: options.geometry,
+      gap: GAP,
+      padding: GAP,
+    });
+    root.addEventListener('click', (e) => this.onClick(e));
+    root.addEventListener('toggle', (e) => this.onToggle(e), true);
+    if (!options.geometry) {
+      window.addEventListener('scroll', () => this.list.onScroll(), { passive: true });
+      window.addEventListener('resize', () => this.list.onScroll());
+    }
+  }
 
   get isEmpty(): boolean {
-    return this.root.childElementCount === 0;
+    return this.list.length === 0;
+  }
+
+  /** The virtual list (tests, and the benchmark, look at what is mounted). */
+  get view(): VirtualList<Row> {
+    return this.list;
+  }
+
+  /** Builds the element for entries of a role this file does not know (another feature's card). */
+  registerRenderer(role: string, build: (entry: TranscriptEntry) => HTMLElement): void {
+    this.renderers.set(role, build);
+  }
+
+  /** Runs on every entry element when it is built (mounted, or rebuilt): add buttons, badges. */
+  addDecorator(decorate: (el: HTMLElement, entry: TranscriptEntry) => void): void {
+    this.decorators.push(decorate);
+  }
+
+  /** The element of an entry if it is mounted (scrolled near the viewport). */
+  element(id: string): HTMLElement | undefined {
+    return this.list.element(id);
   }
 
   reset(entries: TranscriptEntry[]): void {
-    this.root.replaceChildren();
     this.streaming.clear();
     this.turns.clear();
     this.dirty.clear();
-    entries.forEach((e) => this.add(e));
+    this.charsPerLine = Math.max(30, Math.floor((this.root.clientWidth || 600) / 7.5));
+    this.list.reset(entries.map((entry) => ({ key: entry.id, item: { entry } })));
   }
 
-  add(entry: TranscriptEntry): HTMLElement {
-    const stick = this.atBottom();
-    const el = document.createElement('div');
-    el.dataset.id = entry.id;
-    if (entry.role === 'user') {
-      el.className = 'msg user';
-      el.textContent = entry.text; // the user's own text, shown as typed
-    } else if (entry.role === 'assistant') {
-      el.className = 'msg assistant';
-      const body = document.createElement('div');
-      body.className = 'markdown';
-      body.innerHTML = this.render(entry.text);
-      el.append(body);
-      if (entry.status === 'stopped') this.note(el, 'Stopped');
-    } else if (entry.role === 'notice') {
-      el.className = 'notice';
-      el.dataset.tone = entry.tone ?? 'done';
-      el.textContent = entry.text;
-    } else if (entry.role === 'compaction') {
-      el.className = 'compaction';
-      this.fillCompaction(el, entry);
-    } else if (entry.role === 'tool') {
-      el.className = 'tool';
-      this.fillTool(el, entry);
-    } else {
-      el.className = 'msg error';
-      el.setAttribute('role', 'alert');
-      el.dataset.reason = entry.reason;
-      const text = document.createElement('span');
-      text.textContent = entry.message;
-      el.append(text);
-      if (entry.action) el.append(this.actionButton(entry.action));
-    }
-    this.root.append(el);
-    if (stick) this.scrollToBottom();
-    return el;
+  add(entry: TranscriptEntry): void {
+    if (this.list.has(entry.id)) this.list.update(entry.id, { entry });
+    else this.list.push(entry.id, { entry });
   }
 
   startTurn(turnId: string): void {
@@ -88,34 +166,39 @@ export class Transcript {
     const turn = this.turns.get(turnId);
     if (!turn || seq !== turn.nextSeq) return; // a stale turn (cleared) or a duplicate
     turn.nextSeq++;
-    let answer = this.streaming.get(entryId);
-    if (!answer) {
-      const el = this.add({ role: 'assistant', id: entryId, text: '', status: 'streaming' });
-      el.classList.add('streaming');
-      answer = { el, body: el.querySelector('.markdown') as HTMLElement, text: '' };
-      this.streaming.set(entryId, answer);
+    let row = this.list.get(entryId);
+    if (!row?.stream) {
+      row = { entry: { role: 'assistant', id: entryId, text: '', status: 'streaming' }, stream: new StreamedMarkdown(this.render) };
+      this.streaming.add(entryId);
+      this.dirty.add(entryId);
       turn.ids.push(entryId);
+      this.list.push(entryId, row);
     }
-    answer.text += text;
     this.dirty.add(entryId);
     this.frame ||= requestAnimationFrame(() => this.flush());
+    row.stream!.text += text;
   }
 
   upsertTool(turnId: string, entry: ToolEntry): void {
-    const existing = this.root.querySelector<HTMLElement>(`[data-id="${CSS.escape(entry.id)}"]`);
-    if (existing) this.fillTool(existing, entry);
-    else {
-      this.add(entry);
+    const row = this.list.get(entry.id);
+    if (row) {
+      row.entry = entry;
+      const el = this.list.element(entry.id);
+      // A todo card and a plain card are built differently; otherwise refresh in place (keeps focus and <details>).
+      if (el && el.classList.contains('todo') === isTodo(entry)) this.list.update(entry.id, row, (e) => this.fillTool(e, entry, row));
+      else this.list.update(entry.id, row);
+    } else {
+      this.list.push(entry.id, { entry });
       this.turns.get(turnId)?.ids.push(entry.id);
     }
   }
 
   remove(ids: string[]): void {
     for (const id of ids) {
-      this.root.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
       this.streaming.delete(id);
       this.dirty.delete(id);
     }
+    this.list.remove(ids);
   }
 
   endTurn(turnId: string, state: EndState): void {
@@ -123,16 +206,106 @@ export class Transcript {
     const turn = this.turns.get(turnId);
     if (!turn) return;
     for (const id of turn.ids) {
-      this.streaming.get(id)?.el.classList.remove('streaming');
-      this.streaming.delete(id);
+      if (!this.streaming.delete(id)) continue;
+      const row = this.list.get(id);
+      if (row?.entry.role === 'assistant') row.entry = { ...row.entry, text: row.stream!.text, status: 'done' };
+      this.list.element(id)?.classList.remove('streaming');
     }
     const note = END_NOTES[state];
     if (note) {
-      const last = [...turn.ids].reverse().map((id) => this.root.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`)).find(Boolean);
-      if (last) this.note(last, note);
-      else this.note(this.add({ role: 'assistant', id: `${turnId}-stopped`, text: '', status: 'stopped' }), 'Stopped before any answer arrived', true);
+      const last = [...turn.ids].reverse().find((id) => this.list.has(id));
+      if (last) this.setNote(last, note);
+      else {
+        const id = `${turnId}-stopped`;
+        this.list.push(id, { entry: { role: 'assistant', id, text: '', status: 'stopped' }, note: 'Stopped before any answer arrived' });
+      }
     }
     this.turns.delete(turnId);
+  }
+
+  /** Renders the streaming answers that changed since the last frame (only the mounted ones). */
+  private flush(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    for (const id of this.dirty) {
+      const el = this.list.element(id);
+      const row = this.list.get(id);
+      if (!row?.stream) continue;
+      if (el) {
+        row.stream.paint(el.querySelector<HTMLElement>(':scope > .markdown')!, false);
+        this.list.remeasure(id);
+      } else this.list.update(id, row); // off screen: only its estimated height changes
+    }
+    this.dirty.clear();
+  }
+
+  private create(row: Row): HTMLElement {
+    const entry = row.entry;
+    const el = document.createElement('div');
+    el.dataset.id = entry.id;
+    const role: Role = entry.role;
+    if (entry.role === 'user') {
+      el.className = 'msg user';
+      el.textContent = entry.text; // the user's own text, shown as typed
+    } else if (entry.role === 'assistant') {
+      el.className = 'msg assistant';
+      if (entry.thinking) el.append(this.thinking(entry.thinking));
+      const body = document.createElement('div');
+      body.className = 'markdown';
+      el.append(body);
+      if (row.stream) {
+        if (this.dirty.has(entry.id)) row.stream.detach(); // this frame's flush paints it
+        else row.stream.paint(body, true);
+        if (this.streaming.has(entry.id)) el.classList.add('streaming');
+      } else {
+        row.html ??= this.render(entry.text);
+        body.append(fragment(row.html));
+      }
+      if (entry.status === 'stopped' && !row.note) row.note = 'Stopped';
+    } else if (entry.role === 'notice') {
+      el.className = 'notice';
+      el.dataset.tone = entry.tone ?? 'done';
+      el.textContent = entry.text;
+    } else if (entry.role === 'compaction') {
+      el.className = 'compaction';
+      this.fillCompaction(el, entry);
+    } else if (entry.role === 'tool') {
+      el.className = isTodo(entry) ? 'tool todo' : 'tool';
+      this.fillTool(el, entry, row);
+    } else if (entry.role === 'error') {
+      el.className = 'msg error';
+      el.setAttribute('role', 'alert');
+      el.dataset.reason = entry.reason;
+      const text = document.createElement('span');
+      text.textContent = entry.message;
+      el.append(text);
+      if (entry.action) el.append(this.actionButton(entry.action));
+    } else {
+      const build = this.renderers.get(role);
+      if (build) return this.decorate(build(entry), entry);
+      el.className = 'notice';
+      el.textContent = 'text' in entry && typeof entry.text === 'string' ? entry.text : '';
+    }
+    if (row.note) this.applyNote(el, row.note);
+    return this.decorate(el, entry);
+  }
+
+  private decorate(el: HTMLElement, entry: TranscriptEntry): HTMLElement {
+    el.dataset.id = entry.id;
+    for (const d of this.decorators) d(el, entry);
+    return el;
+  }
+
+  private thinking(text: string): HTMLElement {
+    const details = document.createElement('details');
+    details.className = 'thinking';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Thinking';
+    const body = document.createElement('div');
+    body.className = 'markdown thinking-body';
+    body.append(fragment(this.render(text)));
+    details.append(summary, body);
+    return details;
   }
 
   /** A divider with the figures; the summary (model output) folded, rendered like any answer. */
@@ -151,43 +324,78 @@ export class Transcript {
     summary.textContent = compactionSummaryLabel(entry);
     const body = document.createElement('div');
     body.className = 'markdown compaction-summary';
-    body.innerHTML = this.render(entry.summary);
+    body.append(fragment(this.render(entry.summary)));
     details.append(summary, body);
     el.append(line, details);
   }
 
-  private fillTool(el: HTMLElement, entry: ToolEntry): void {
+  private fillTool(el: HTMLElement, entry: ToolEntry, row: Row): void {
     el.dataset.status = entry.status;
     el.dataset.tool = entry.name;
     let details = el.querySelector('details');
     if (!details) {
       details = document.createElement('details');
-      details.innerHTML = '<summary><span class="tool-status"></span><span class="tool-name"></span><span class="tool-summary"></span></summary><pre class="tool-output"></pre>';
+      details.innerHTML = '<summary><span class="tool-status"></span><span class="tool-name"></span><span class="tool-summary"></span></summary>';
       el.append(details);
+      if (isTodo(entry)) details.open = row.open ?? true;
+      else details.open = row.open ?? false;
     }
     (details.querySelector('.tool-status') as HTMLElement).textContent = TOOL_STATUS[entry.status];
-    (details.querySelector('.tool-name') as HTMLElement).textContent = entry.name;
-    (details.querySelector('.tool-summary') as HTMLElement).textContent = entry.summary;
-    (details.querySelector('.tool-output') as HTMLElement).textContent = entry.output || '(no output yet)';
+    (details.querySelector('.tool-name') as HTMLElement).textContent = isTodo(entry) ? 'Todo' : entry.name;
+    (details.querySelector('.tool-summary') as HTMLElement).textContent = isTodo(entry) ? todoSummary(entry.todos!) : entry.summary;
+    details.querySelector(':scope > .tool-output, :scope > .todo-list')?.remove();
+    details.append(isTodo(entry) ? todoList(entry.todos!) : toolOutput(entry.output));
   }
 
-  private flush(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const stick = this.atBottom();
-    for (const id of this.dirty) {
-      const answer = this.streaming.get(id);
-      if (answer) answer.body.innerHTML = this.render(answer.text);
+  private onClick(e: Event): void {
+    const button = (e.target as HTMLElement | null)?.closest?.('button[data-code-action]');
+    if (button) void this.codeAction(button as HTMLButtonElement);
+  }
+
+  private async codeAction(button: HTMLButtonElement): Promise<void> {
+    const pre = button.closest('pre');
+    const code = pre?.querySelector('code');
+    if (!code) return;
+    const text = code.textContent ?? '';
+    const language = (/(?:^|\s)language-(\S+)/.exec(code.className)?.[1] ?? '').slice(0, 64);
+    const action = button.dataset.codeAction as 'copy' | 'insert' | 'apply';
+    if (action === 'copy') {
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch {
+        this.onAction({ type: 'codeAction', action: 'copy', code: text, language });
+      }
+      flashLabel(button, 'Copied');
+      return;
     }
-    this.dirty.clear();
-    if (stick) this.scrollToBottom();
+    this.onAction({ type: 'codeAction', action, code: text, language });
   }
 
-  private note(el: HTMLElement, text: string, replace = false): void {
-    const tag = el.querySelector('.status') ?? document.createElement('div');
+  private onToggle(e: Event): void {
+    const details = e.target as HTMLElement;
+    if (details.tagName !== 'DETAILS') return;
+    const id = details.closest<HTMLElement>('[data-id]')?.dataset.id;
+    const row = id ? this.list.get(id) : undefined;
+    if (row && details.parentElement?.dataset.id === id) row.open = (details as HTMLDetailsElement).open;
+    if (id) this.list.remeasure(id);
+  }
+
+  private setNote(id: string, text: string): void {
+    const row = this.list.get(id);
+    if (!row) return;
+    row.note = text;
+    const el = this.list.element(id);
+    if (el) {
+      this.applyNote(el, text);
+      this.list.remeasure(id);
+    }
+  }
+
+  private applyNote(el: HTMLElement, text: string): void {
+    const tag = el.querySelector(':scope > .status') ?? document.createElement('div');
     tag.className = 'status';
     tag.textContent = text;
-    if (replace || !tag.parentElement) el.append(tag);
+    if (!tag.parentElement) el.append(tag);
   }
 
   private actionButton(action: keyof typeof ACTION_LABELS): HTMLButtonElement {
@@ -203,13 +411,68 @@ export class Transcript {
     return button;
   }
 
-  private atBottom(): boolean {
-    const scroller = document.scrollingElement ?? document.documentElement;
-    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+  /** A height guess for an entry never rendered: lines of text at the panel's width. */
+  private estimate(entry: TranscriptEntry): number {
+    const lines = (text: string, lineHeight: number) => {
+      let h = 0;
+      let start = 0;
+      while (start <= text.length) {
+        let end = text.indexOf('\n', start);
+        if (end === -1) end = text.length;
+        h += end === start ? lineHeight / 2 : Math.ceil((end - start) / this.charsPerLine) * lineHeight;
+        start = end + 1;
+      }
+      return h;
+    };
+    switch (entry.role) {
+      case 'user': return 14 + lines(entry.text, 18);
+      case 'assistant': return lines(entry.text, 19) + (entry.thinking ? 24 : 0) + (entry.status === 'stopped' ? 20 : 0);
+      case 'tool': return isTodo(entry) ? 28 + entry.todos!.length * 20 : 24;
+      case 'error': return 40;
+      case 'compaction': return 42;
+      default: return 24;
+    }
   }
+}
 
-  private scrollToBottom(): void {
-    const scroller = document.scrollingElement ?? document.documentElement;
-    scroller.scrollTop = scroller.scrollHeight;
+const isTodo = (entry: ToolEntry): boolean => entry.name === 'todo_write' && Array.isArray(entry.todos);
+
+function todoSummary(todos: NonNullable<ToolEntry['todos']>): string {
+  const done = todos.filter((t) => t.status === 'completed').length;
+  return `${done} of ${todos.length} done`;
+}
+
+function todoList(todos: NonNullable<ToolEntry['todos']>): HTMLElement {
+  const list = document.createElement('ul');
+  list.className = 'todo-list';
+  list.setAttribute('aria-label', 'Todo list');
+  for (const todo of todos) {
+    const item = document.createElement('li');
+    item.dataset.status = todo.status;
+    const mark = document.createElement('span');
+    mark.className = 'todo-mark';
+    mark.setAttribute('role', 'img');
+    mark.setAttribute('aria-label', TODO_LABEL[todo.status]);
+    mark.textContent = TODO_MARK[todo.status];
+    const text = document.createElement('span');
+    text.className = 'todo-text';
+    text.textContent = todo.content;
+    item.append(mark, text);
+    list.append(item);
   }
+  return list;
+}
+
+function toolOutput(output: string): HTMLElement {
+  const pre = document.createElement('pre');
+  pre.className = 'tool-output';
+  pre.textContent = output || '(no output yet)';
+  return pre;
+}
+
+function flashLabel(button: HTMLButtonElement, text: string): void {
+  const label = button.dataset.label ?? button.textContent ?? '';
+  button.dataset.label = label;
+  button.textContent = text;
+  setTimeout(() => (button.textContent = label), 1500);
 }
