@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentEvent } from './core/agent/events';
 import { createAuthorizer } from './core/agent/authorizer';
+import { discoverAgents } from './core/agents/discovery';
+import { Subagents } from './core/agents/subagents';
 import { estimateCostUsd } from './core/model/pricing';
 import type { PermissionMode } from './core/permissions/types';
 import { Conversation, textStorage } from './core/session/conversation';
@@ -19,6 +21,7 @@ import { isMemoryRead, memoryHooks } from './core/memory/memoryHooks';
 import { combineHooks } from './core/session/hooks';
 import { SkillCatalog } from './core/skills/catalog';
 import { createSkillTool } from './core/tools/skill';
+import { createTaskTool } from './core/tools/task';
 import { skillFileProblems } from './lsp/skillCheck';
 import { resumeMessages, transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
@@ -26,6 +29,7 @@ import { createSearchHistoryTool } from './core/tools/searchHistory';
 import { NodeCommandRunner } from './node/nodeCommandRunner';
 import { NodeFileSearch, findOnPath } from './node/nodeFileSearch';
 import { NodeFileSystem } from './node/nodeFileSystem';
+import { cliCheckpointTracker } from './node/nodeCheckpointStorage';
 import { NodeTranscriptStore, searchHistory } from './node/nodeTranscripts';
 import { cliLogger, loadCliRules, terminalApprovals } from './node/cliSupport';
 import { runDreamCommand } from './node/cliDream';
@@ -103,8 +107,9 @@ async function main(): Promise<number> {
   const commands = new NodeCommandRunner();
   const search = new NodeFileSearch();
   const rules = await loadCliRules(fsPort, [path.join(home, '.reverie', 'settings.json'), path.join(cwd, '.reverie', 'settings.json')], log);
+  const permissions = () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home, autoApprovedDirectories: [projectDir, userDir] });
   const authorize = createAuthorizer({
-    permissions: () => ({ mode: mode as PermissionMode, rules, roots: [cwd], trusted: true, home, autoApprovedDirectories: [projectDir, userDir] }),
+    permissions,
     approvals: process.stdin.isTTY && process.stderr.isTTY ? terminalApprovals() : undefined,
     sessionRules: [],
     turnRules: () => conversation.session.turnRules,
@@ -123,15 +128,29 @@ async function main(): Promise<number> {
     }),
     checkSkillFile: skillFileProblems,
   });
-  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills)];
+  const access = { apiKey: async () => apiKey, baseUrl: () => process.env.ANTHROPIC_BASE_URL?.trim() || undefined, model: () => model };
+  const record = transcriptRecorder(transcripts, { cwd, model: () => model }, args.resume);
+  // Subagents (the task tool, `context: fork` skills): built-in agent types and .reverie/agents/*.md from --cwd up, ~/.reverie/agents.
+  const agents = await discoverAgents(fsPort, { cwd, roots: [cwd], home }, log);
+  const subagents = Subagents.create({
+    access, log, permissions, record, hooks: memory,
+    parentId: () => conversation.id,
+    tools: () => tools,
+    agents: () => agents.agents,
+    finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, fsPort),
+    sessionDir: (id) => path.join(transcriptsDir(home, cwd), id),
+    storage: textStorage(fsPort),
+    transcriptExists: async (id) => (await transcripts.read(id)) !== undefined,
+  });
+  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills, subagents), createTaskTool(subagents)];
   const conversation = new Conversation({
-    access: { apiKey: async () => apiKey, baseUrl: () => process.env.ANTHROPIC_BASE_URL?.trim() || undefined, model: () => model },
+    access,
     log,
     tools,
     hooks: combineHooks([memory, skills.hooks], (err) => log.error(`context hook failed: ${err instanceof Error ? err.message : String(err)}`)),
-    record: transcriptRecorder(transcripts, { cwd, model: () => model }, args.resume),
+    record,
     toolContext: (signal, progress, session) => ({
-      cwd, roots: [cwd], signal, fs: fsPort, search, commands, session, log, progress,
+      cwd, roots: [cwd], signal, fs: checkpoints.fileSystem(fsPort), search, commands, session, log, progress,
       authorize: (request) => authorize(request, signal),
     }),
     finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, fsPort),
@@ -147,6 +166,9 @@ async function main(): Promise<number> {
     conversation.restore(resumeMessages(previous), args.resume, { lastActivityAt: last ? Date.parse(last.time) : undefined, cleared: previous.cleared });
   }
   const sessionId = conversation.id;
+  // Files the agent writes are snapshotted before the prompt, in the session folder (as the editor does).
+  const checkpoints = cliCheckpointTracker(path.join(transcriptsDir(home, cwd), sessionId), cwd, fsPort, log);
+  await checkpoints.open(sessionId, prompt).catch(() => undefined);
   // `-p "/name args"` runs a skill, as typing it in the panel does.
   const expanded = await skills.expandCommand(prompt, conversation.session);
   if (expanded && 'error' in expanded) fail(expanded.error);
@@ -199,6 +221,21 @@ function streamEvent(e: AgentEvent, out: (obj: unknown) => void): void {
       return out({ type: 'system', subtype: 'compaction', trigger: e.trigger, summarised_messages: e.summarisedMessages, kept_messages: e.keptMessages, tokens_before: e.tokensBefore, tokens_after: e.tokensAfter, from_notes: e.fromNotes });
     case 'micro_compaction': return out({ type: 'system', subtype: 'micro_compaction', reason: e.reason, cleared: e.cleared, tokens_saved: e.tokensSaved });
     case 'notice': return out({ type: 'system', subtype: 'notice', text: e.text });
+    case 'subagent_start':
+      return out({ type: 'system', subtype: 'subagent_start', subagent_id: e.id, agent: e.agent, description: e.description, tool_use_id: e.toolUseId, read_only: e.readOnly, max_turns: e.budget.maxTurns, max_tokens: e.budget.maxTokens });
+    case 'subagent_event': return streamSubagentEvent(e.id, e.event, out);
+    case 'subagent_end': return out({ type: 'system', subtype: 'subagent_end', subagent_id: e.id, state: e.state, turns: e.turns, tokens: e.tokens });
+    default: return;
+  }
+}
+
+/** A subagent's tool calls, results and usage, tagged with its id (nested subagents' events come through here too). */
+function streamSubagentEvent(id: string, e: AgentEvent, out: (obj: unknown) => void): void {
+  switch (e.type) {
+    case 'tool_call': return out({ type: 'subagent', subagent_id: id, subtype: 'tool_use', id: e.id, name: e.name, input: e.input });
+    case 'tool_result': return out({ type: 'subagent', subagent_id: id, subtype: 'tool_result', tool_use_id: e.id, name: e.name, is_error: e.isError, content: e.content });
+    case 'usage': return out({ type: 'subagent', subagent_id: id, subtype: 'usage', input_tokens: e.usage.inputTokens, output_tokens: e.usage.outputTokens, cache_creation_input_tokens: e.usage.cacheCreationInputTokens, cache_read_input_tokens: e.usage.cacheReadInputTokens });
+    case 'subagent_start': case 'subagent_event': case 'subagent_end': return streamEvent(e, out);
     default: return;
   }
 }

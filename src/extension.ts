@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
-import { VsCodeFileSystem } from './host/adapters/vscodeFileSystem';
-import { createEditorConversation, editorChatEnvironment, instructionFiles, memoryPlaces, reportBadRules } from './host/agentHost';
+import { createEditorConversation, editorChatEnvironment, memoryPlaces, reportBadRules } from './host/agentHost';
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
+import { CodeActions } from './host/codeActions';
+import { ComposerHost } from './host/composerHost';
 import { ContextStatus } from './host/contextStatus';
 import { setupDreaming, type DreamController } from './host/dream/setupDreaming';
+import { FixThis } from './host/fixThis/fixThis';
 import { findRipgrep } from './host/adapters/ripgrep';
 import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
-import { MemoryTreeProvider } from './host/memoryTreeProvider';
+import type { MemoryTreeProvider } from './host/memoryTreeProvider';
+import { createMemoryView } from './host/memoryView';
 import { VsCodeModelAccess, registerApiKeyCommands } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
 import { PermissionState } from './host/permissionState';
@@ -46,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   // 2. The core agent on the editor's hands, and the controller that connects it to the panel.
   const agent = createEditorConversation({ context, access, log, permissions, approvals });
   agent.disposables.forEach(sub);
-  const chat = sub(new ChatController(agent.conversation, editorChatEnvironment(agent, access), log));
+  const composer = sub(new ComposerHost({ permissions, model: () => access.model(), transcriptsDir: () => memoryPlaces().transcripts, rgPath: findRipgrep(vscode.env.appRoot), memento: context.workspaceState }));
+  const codeActions = sub(new CodeActions(log)); // a code block's Insert / Apply / Copy buttons
+  const chat = sub(new ChatController(agent.conversation, { ...editorChatEnvironment(agent, access), composer: composer.environment(), codeAction: (m) => codeActions.run(m), approvals: approvals.panel }, log));
   void agent.skills.scan();
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -62,16 +67,10 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   // 3. Views.
   const chatView = sub(new ChatViewProvider(context.extensionUri, chat));
   sub(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView));
-  const files = new VsCodeFileSystem();
-  const memoryTree = sub(new MemoryTreeProvider({
-    fs: files,
-    projectMemoryDir: () => memoryPlaces().projectDir,
-    userMemoryDir: () => memoryPlaces().userDir,
-    instructionFiles: () => instructionFiles(files),
-    sessionsDir: () => memoryPlaces().transcripts,
-    skills: agent.skills,
-  }));
-  sub(vscode.window.createTreeView(MemoryTreeProvider.viewId, { treeDataProvider: memoryTree, showCollapseAll: true }));
+  sub(new FixThis({ chat, reveal: () => chatView.reveal(), commands: agent.commands, authorize: agent.authorize, log })); // lightbulb + commands
+  const memoryView = createMemoryView(agent.skills);
+  const memoryTree = memoryView.tree;
+  sub(memoryView.disposable);
 
   // 4. Commands (titles and icons are declared in package.json).
   const command = (id: string, run: (...args: any[]) => unknown) => sub(vscode.commands.registerCommand(id, run));

@@ -1,11 +1,15 @@
 import './chat.css';
 import DOMPurify from 'dompurify';
 import { dispatch, hostToWebview, type HandlerMap, type HostToWebview, type TranscriptEntry } from '../src/shared/protocol';
+import type { FixResultEntry } from '../src/shared/approvalProtocol';
+import { ApprovalCards, fixResultElement } from './approvalCards';
 import { showMeter } from './contextMeter';
 import { createMarkdownRenderer } from './markdown';
 import { loadState, post, saveState } from './vscodeApi';
 import { SlashCompletion } from './slashCompletion';
+import { setupComposer } from './composerPanel';
 import { Transcript } from './transcript';
+import { installMessageActions } from './messageActions';
 
 const renderMarkdown = createMarkdownRenderer(DOMPurify);
 
@@ -39,7 +43,13 @@ const prompt = $<HTMLTextAreaElement>('prompt');
 const send = $<HTMLButtonElement>('send');
 const stop = $<HTMLButtonElement>('stop');
 const transcript = new Transcript($('transcript'), renderMarkdown, (action) => post(action));
+installMessageActions($('transcript'), post); // the "⋯" rewind / fork menu on user messages
 const completion = new SlashCompletion(prompt, $('slash-list'));
+/** The header (sessions, mode, model), `@` mentions and the input history. */
+const composer = setupComposer(app, prompt, post);
+/** Approvals waiting for an answer: pinned between the conversation and the input. */
+const approvals = new ApprovalCards($('composer'), (msg) => post(msg));
+transcript.registerRenderer('fixResult', (entry) => fixResultElement(entry as FixResultEntry, (msg) => post(msg)));
 let busy = false;
 
 function setBusy(value: boolean): void {
@@ -97,6 +107,9 @@ const handlers: HandlerMap<HostToWebview> = {
     refreshEmpty();
   },
   commands: (m) => completion.setCommands(m.commands),
+  ...composer.handlers,
+  approvalRequest: (m) => approvals.show(m),
+  approvalResolved: (m) => approvals.resolve(m.id),
   context: (m) => showMeter($('meter'), m.meter),
   cleared: () => {
     transcript.reset([]);
@@ -116,6 +129,7 @@ function submit(): void {
   const text = prompt.value.trim();
   if (!text || busy) return;
   post({ type: 'submit', text });
+  composer.sent(text);
   prompt.value = '';
   completion.close();
   saveState({ draft: '' });
@@ -126,7 +140,7 @@ $('composer').addEventListener('submit', (e) => {
   submit();
 });
 prompt.addEventListener('keydown', (e) => {
-  if (completion.handleKey(e)) {
+  if (completion.handleKey(e) || composer.handleKey(e)) {
     e.preventDefault();
     e.stopPropagation();
   } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {

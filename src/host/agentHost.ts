@@ -11,15 +11,17 @@ import { validateRules } from '../core/permissions';
 import { combineHooks } from '../core/session/hooks';
 import { SkillCatalog } from '../core/skills/catalog';
 import { createSkillTool } from '../core/tools/skill';
+import { createTaskTool } from '../core/tools/task';
+import { editorSubagents } from './subagentsHost';
 import { skillFileProblems } from '../lsp/skillCheck';
 import { transcriptRecorder } from '../core/session/transcript';
 import { createSearchHistoryTool } from '../core/tools/searchHistory';
 import { NodeTranscriptStore, searchHistory } from '../node/nodeTranscripts';
 import { findRipgrep } from './adapters/ripgrep';
-import type { Logger, ModelAccess } from '../core/ports';
+import type { AccessRequest, CommandRunner, Logger, ModelAccess } from '../core/ports';
 import { Conversation, textStorage } from '../core/session/conversation';
 import { ALL_TOOLS, finalizeToolResult } from '../core/tools';
-import type { ToolSession } from '../core/tools/tool';
+import type { Authorization, ToolSession } from '../core/tools/tool';
 import { NodeFileSystem } from '../node/nodeFileSystem';
 import { VsCodeCommandRunner } from './adapters/vscodeCommandRunner';
 import { VsCodeDiagnostics } from './adapters/vscodeDiagnostics';
@@ -31,6 +33,7 @@ import type { PermissionState } from './permissionState';
 import type { ChatEnvironment } from './chatController';
 import type { VsCodeModelAccess } from './modelAccess';
 import { SKILL_SOURCE_LABEL } from '../core/skills/types';
+import { EditorCheckpoints } from './checkpoints/editorCheckpoints';
 
 export interface AgentHostDeps {
   context: vscode.ExtensionContext;
@@ -76,7 +79,11 @@ export function createEditorConversation(deps: AgentHostDeps): {
   conversation: Conversation;
   skills: SkillCatalog;
   extractMemories: (turn: readonly MessageParam[]) => Promise<number>;
+  checkpoints: EditorCheckpoints;
   disposables: vscode.Disposable[];
+  /** Outside a turn (Fix this's test command): the agent's command runner and its gate for the current session. */
+  commands: CommandRunner;
+  authorize: (request: AccessRequest, signal: AbortSignal) => Promise<Authorization>;
 } {
   const fs = new VsCodeFileSystem();
   const spill = new NodeFileSystem(); // spilled tool output is Reverie's own file, not a workspace edit
@@ -110,17 +117,51 @@ export function createEditorConversation(deps: AgentHostDeps): {
   });
   // One recorder per transcripts folder (it remembers which sessions already have their header).
   let recorder: { dir: string; record: ReturnType<typeof transcriptRecorder> } | undefined;
-  const record = (id: string, messages: Parameters<ReturnType<typeof transcriptRecorder>>[1]) => {
+  const record = (id: string, messages: Parameters<ReturnType<typeof transcriptRecorder>>[1], event?: Parameters<ReturnType<typeof transcriptRecorder>>[2]) => {
     const dir = memoryPlaces().transcripts;
     if (recorder?.dir !== dir) recorder = { dir, record: transcriptRecorder(new NodeTranscriptStore(dir), { cwd: memoryPlaces().cwd, model: () => deps.access.model() }) };
-    return recorder.record(id, messages);
+    return recorder.record(id, messages, event);
   };
+  // Files the agent changes are snapshotted before each prompt (checkpoints/), for rewind and fork.
+  const checkpoints = new EditorCheckpoints({
+    storageDir: storage, fs, log: deps.log, record, readTranscript: (id) => new NodeTranscriptStore(memoryPlaces().transcripts).read(id),
+  });
   const rgPath = findRipgrep(vscode.env.appRoot);
   const searchTool = createSearchHistoryTool((o) => searchHistory({ root: memoryPlaces().transcripts, rgPath, ...o }));
+  /** The one gate for a session's tools (and for Fix this's test command): rules, mode, then the approval UI. */
+  const authorizerFor = (session: ToolSession) => createAuthorizer({
+    // The session folder holds spilled outputs the model is told to read back.
+    permissions: () => {
+      const places = memoryPlaces();
+      return { ...deps.permissions.context(), additionalDirectories: [session.dir], autoApprovedDirectories: [places.projectDir, places.userDir] };
+    },
+    approvals: deps.approvals,
+    sessionRules: rulesFor(session),
+    turnRules: () => session.turnRules,
+    log: deps.log,
+  });
+  const transcriptStore = () => new NodeTranscriptStore(memoryPlaces().transcripts);
+  // Subagents (the task tool, `context: fork` skills) share this conversation's permissions and recorder.
+  const subagentsHost = editorSubagents(fs, memoryPlaces, deps.log, {
+    access: deps.access,
+    parentId: () => conversation.id,
+    tools: () => tools,
+    permissions: () => {
+      const places = memoryPlaces();
+      return { ...deps.permissions.context(), additionalDirectories: [conversation.session.dir], autoApprovedDirectories: [places.projectDir, places.userDir] };
+    },
+    record,
+    finalizeResult: (result, name, session) => finalizeToolResult(result, name, session, spill),
+    sessionDir: (id) => path.join(storage, 'sessions', id),
+    hooks: memory,
+    storage: textStorage(spill),
+    transcriptExists: async (id) => (await transcriptStore().read(id)) !== undefined,
+  });
+  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills, subagentsHost.subagents), createTaskTool(subagentsHost.subagents)];
   const conversation = new Conversation({
     access: deps.access,
     log: deps.log,
-    tools: [...ALL_TOOLS, searchTool, createSkillTool(skills)],
+    tools,
     hooks: combineHooks([memory, skills.hooks], (err) => deps.log.error(`context hook failed: ${err instanceof Error ? err.message : String(err)}`)),
     record,
     sessionDir: (id) => path.join(storage, 'sessions', id),
@@ -139,19 +180,9 @@ export function createEditorConversation(deps: AgentHostDeps): {
     transcriptPath: (id) => path.join(memoryPlaces().transcripts, `${id}.jsonl`),
     toolContext: (signal, progress, session) => {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const authorize = createAuthorizer({
-        // The session folder holds spilled outputs the model is told to read back.
-        permissions: () => {
-          const places = memoryPlaces();
-          return { ...deps.permissions.context(), additionalDirectories: [session.dir], autoApprovedDirectories: [places.projectDir, places.userDir] };
-        },
-        approvals: deps.approvals,
-        sessionRules: rulesFor(session),
-        turnRules: () => session.turnRules,
-        log: deps.log,
-      });
+      const authorize = authorizerFor(session);
       return {
-        cwd: roots[0] ?? os.homedir(), roots, signal, fs, search, commands, diagnostics, language, session, log: deps.log, progress,
+        cwd: roots[0] ?? os.homedir(), roots, signal, fs: checkpoints.fileSystem(fs), search, commands: checkpoints.commands(commands), diagnostics, language, session, log: deps.log, progress,
         authorize: (request) => authorize(request, signal),
       };
     },
@@ -164,7 +195,10 @@ export function createEditorConversation(deps: AgentHostDeps): {
   /** The background memory pass, when the user turned it on (it costs a model call per turn). */
   const extractMemories = async (turn: Parameters<typeof extract>[0]) =>
     vscode.workspace.getConfiguration('reverie.memory').get<boolean>('extractAfterTurn', false) ? extract(turn, new AbortController().signal) : 0;
-  return { conversation, skills, extractMemories, disposables: [commands, diagnostics] };
+  return {
+    conversation, skills, extractMemories, checkpoints, disposables: [commands, diagnostics, checkpoints, subagentsHost.disposable],
+    commands, authorize: (request, signal) => authorizerFor(conversation.session)(request, signal),
+  };
 }
 
 /** Warns about permission rules that will be ignored: a typo in a deny rule means no protection. */
@@ -187,6 +221,7 @@ export function editorChatEnvironment(agent: ReturnType<typeof createEditorConve
     busyChanged: (busy) => void vscode.commands.executeCommand('setContext', 'reverie.busy', busy),
     isMemoryTopic,
     extractMemories: agent.extractMemories,
+    checkpoints: agent.checkpoints.chat,
     expandSkill: (text) => agent.skills.expandCommand(text, agent.conversation.session),
     userSkills: () => agent.skills.current.skills.filter((s) => s.userInvocable && !s.disabled)
       .map((s) => ({ name: s.name, description: s.description, argumentHint: s.argumentHint, source: SKILL_SOURCE_LABEL[s.source] })),

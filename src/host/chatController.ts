@@ -6,7 +6,14 @@ import {
   dispatch, SLASH_LIMITS, slashCommand, webviewToHost,
   type HandlerMap, type HostToWebview, type SlashCommand, type TranscriptEntry, type WebviewToHost,
 } from '../shared/protocol';
+import type { FixResultEntry } from '../shared/approvalProtocol';
+import type { CodeAction } from '../shared/protocol';
+import type { PanelApprovals } from './approvals/panelApprovals';
 import { contextFigures, TurnView } from './turnView';
+import { forkHistory } from '../core/checkpoints/fork';
+import { rewindNotice, type ChatCheckpoints, type RewindPoint } from './checkpoints/chatCheckpoints';
+import { composerStateMessage, skillsNotice, type ComposerEnvironment } from './composerEnvironment';
+import { SessionPanel } from './sessions/sessionPanel';
 
 /** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
 export interface ChatEnvironment {
@@ -32,6 +39,14 @@ export interface ChatEnvironment {
   userSkills?(): UserSkill[];
   /** Fires when the skills change (a SKILL.md added, edited, removed, disabled). */
   onSkillsChanged?(listener: () => void): { dispose(): void };
+  /** Checkpoints before each prompt, rewind and fork (checkpoints/); without it rewinding says it cannot. */
+  checkpoints?: ChatCheckpoints;
+  /** A code block's Copy (fallback) / Insert at cursor / Apply button (codeActions.ts). */
+  codeAction?(msg: CodeAction): Promise<void>;
+  /** The composer (`@` mentions, mode, model) and the sessions view; without it those messages are ignored. */
+  composer?: ComposerEnvironment;
+  /** Approvals also answered from cards in the panel (the approval UI opens them). */
+  approvals?: PanelApprovals;
 }
 
 export interface UserSkill {
@@ -57,9 +72,13 @@ export const BUILT_IN_COMMANDS: readonly SlashCommand[] = [
   { name: 'new', description: 'Start a new conversation', source: 'built-in' },
   { name: 'remember', description: 'Save something to memory', argumentHint: '<what to remember>', source: 'built-in' },
   { name: 'compact', description: 'Summarise the conversation so far to free context', argumentHint: '[what to focus on]', source: 'built-in' },
+  { name: 'dream', description: 'Consolidate memory now (Dream Now)', source: 'built-in' },
+  { name: 'skills', description: 'List the skills you can run', source: 'built-in' },
 ];
 
 const NEW_COMMAND = /^\/new$/;
+const DREAM_COMMAND = /^\/dream$/;
+const SKILLS_COMMAND = /^\/skills$/;
 /** "/compact" or "/compact what to focus on". */
 const COMPACT_COMMAND = /^\/compact(?:\s+([\s\S]*))?$/;
 const BARE_REMEMBER = /^\/remember$/;
@@ -109,6 +128,8 @@ export class ChatController {
   private turn: { abort: AbortController; done: Promise<unknown> } | undefined;
   private nextId = 1;
   private readonly skillsChanged: { dispose(): void } | undefined;
+  private readonly composerChanged: { dispose(): void } | undefined;
+  private readonly sessions: SessionPanel | undefined;
 
   private readonly handlers: HandlerMap<WebviewToHost> = {
     ready: () => this.refreshPanel(),
@@ -117,7 +138,29 @@ export class ChatController {
     retry: () => void this.retry(),
     newConversation: () => this.newConversation(),
     action: (m) => (m.action === 'setApiKey' ? this.env.setApiKey() : this.env.openSettings()),
+    mentionQuery: async (m) => this.post({ type: 'mentionItems', requestId: m.requestId, items: (await this.env.composer?.mentionItems(m.query)) ?? [] }),
+    setMode: async (m) => {
+      // Declined (bypass not confirmed): the panel's switch goes back to the mode in force.
+      if (this.env.composer && !(await this.env.composer.setMode(m.mode))) this.post(composerStateMessage(this.env.composer));
+    },
+    setModel: (m) => this.env.composer?.setModel(m.model),
+    listSessions: (m) => this.sessions?.list(m.requestId, m.query),
+    resumeSession: (m) => void this.sessions?.resume(m.id),
+    renameSession: (m) => this.sessions?.rename(m.id, m.title),
+    deleteSession: (m) => void this.sessions?.delete(m.id),
+    approvalAnswer: (m) => {
+      if (!this.env.approvals?.answer(m.id, m.decision, m.reason)) this.log.warn(`ignored an answer to approval ${m.id}: it is not waiting for one`);
+    },
+    approvalOpenDiff: (m) => void this.env.approvals?.openDiff(m.id),
+    fixContinue: (m) => this.continueFix(m.entryId),
+    rewind: (m) => void this.rewind(m.entryId, m.mode),
+    codeAction: (m) => this.env.codeAction?.(m),
   };
+  /** What Continue on a fix result does, by entry id; each runs once. */
+  private readonly continuations = new Map<string, () => void>();
+  /** User entry id -> where its message sits in the history, and the checkpoint opened before it. */
+  private readonly points = new Map<string, RewindPoint>();
+  private readonly approvalsPosted: { dispose(): void } | undefined;
 
   constructor(
     private readonly conversation: Conversation,
@@ -125,10 +168,63 @@ export class ChatController {
     private readonly log: Logger,
   ) {
     this.skillsChanged = env.onSkillsChanged?.(() => this.postCommands());
+    const composer = env.composer;
+    this.composerChanged = composer?.onStateChanged(() => this.post(composerStateMessage(composer)));
+    this.sessions = composer && new SessionPanel(composer, {
+      currentId: () => this.conversation.id,
+      post: (m) => this.post(m),
+      stopAndSettle: async () => (this.stop(), await this.idle()),
+      replace: async (id, messages, state, entries) => {
+        this.conversation.clear();
+        this.conversation.restore(messages, id, state);
+        this.entries.splice(0, this.entries.length, ...entries);
+        await this.refreshPanel();
+      },
+      newConversation: () => this.newConversation(),
+      newId: () => this.id('e'),
+      error: (message) => this.postError(undefined, 'internal', message),
+      warn: (message) => this.log.warn(message),
+    });
+    if (this.sessions) {
+      const sessions = this.sessions;
+      this.onDidPost((m) => sessions.observe(m, this.entries.length > 0));
+      void sessions.restoreOpen().catch((err) => this.log.warn(`could not restore the open session: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    this.approvalsPosted = env.approvals?.onDidPost((m) => this.post(m));
   }
 
   dispose(): void {
     this.skillsChanged?.dispose();
+    this.composerChanged?.dispose();
+    this.approvalsPosted?.dispose();
+  }
+
+  /**
+   * A turn started from the editor ("Fix with Reverie", "Explain", "Ask about this"): the panel
+   * shows `display` as the user's message, the model gets `prompt`. Undefined when busy.
+   */
+  async sendPrompt(display: string, prompt: string): Promise<AgentOutcome | undefined> {
+    if (this.refuseWhileBusy()) return undefined;
+    const userEntry: TranscriptEntry = { role: 'user', id: this.id('e'), text: display };
+    this.entries.push(userEntry);
+    return this.run(userEntry.id, display, false, (signal, emit) => this.conversation.send(prompt, signal, emit));
+  }
+
+  /** Adds what a fix check found; `onContinue` (once) is what its Continue button does. */
+  addFixResult(result: Omit<FixResultEntry, 'role' | 'id' | 'canContinue'>, onContinue?: () => void): FixResultEntry {
+    const entry: FixResultEntry = { role: 'fixResult', id: this.id('e'), ...result, canContinue: onContinue !== undefined };
+    if (onContinue) this.continuations.set(entry.id, onContinue);
+    this.entries.push(entry);
+    this.post({ type: 'entry', entry: { ...entry } });
+    return entry;
+  }
+
+  private continueFix(entryId: string): void {
+    const go = this.continuations.get(entryId);
+    if (!go) return this.log.warn(`ignored Continue on ${entryId}: nothing to continue`);
+    if (this.turn) return void this.refuseWhileBusy(); // keep it for when the running turn ends
+    this.continuations.delete(entryId);
+    go();
   }
 
   /** Subscribes a sink (the webview, or a test) to everything the host posts. */
@@ -161,6 +257,14 @@ export class ChatController {
    * keeps showing the text as typed.
    */
   async submit(text: string): Promise<AgentOutcome | undefined> {
+    if (DREAM_COMMAND.test(text.trim()) && this.env.composer) return void (await this.env.composer.dreamNow());
+    if (SKILLS_COMMAND.test(text.trim())) {
+      for (const entry of [{ role: 'user', id: this.id('e'), text } as const, { role: 'notice', id: this.id('e'), text: skillsNotice(this.env.userSkills?.() ?? []), tone: 'info' } as const]) {
+        this.entries.push(entry);
+        this.post({ type: 'entry', entry: { ...entry } });
+      }
+      return undefined;
+    }
     if (NEW_COMMAND.test(text.trim())) {
       await this.newConversation();
       return undefined;
@@ -194,6 +298,7 @@ export class ChatController {
     if (remember) return { prompt: remember };
     const trimmed = text.trim();
     if (BARE_REMEMBER.test(trimmed)) return { error: 'Say what to remember after /remember, e.g. "/remember we release on Fridays".', reason: 'bad_command' };
+    if (!SLASHED.test(trimmed) && this.env.composer) return { prompt: await this.env.composer.expandMentions(text) };
     if (!SLASHED.test(trimmed) || !this.env.expandSkill) return { prompt: text };
     try {
       const skill = await this.env.expandSkill(trimmed);
@@ -275,6 +380,8 @@ export class ChatController {
       entries: this.entries.map((e) => ({ ...e })), ...(meter ? { meter: contextFigures(meter) } : {}),
     });
     this.postCommands();
+    if (this.env.composer) this.post(composerStateMessage(this.env.composer));
+    for (const card of this.env.approvals?.pending() ?? []) this.post(card); // still waiting: shown again
   }
 
   /** Tells the panel which `/commands` it can complete (on load, and whenever the skills change). */
@@ -304,7 +411,7 @@ export class ChatController {
     this.post({ type: 'turnStarted', turnId, userEntryId, text, retry });
     const view = new TurnView(turnId, this.entries, (m) => this.post(m), () => this.id('e'));
     const from = retry ? Math.max(0, this.conversation.messages.length - 1) : this.conversation.messages.length;
-    const done = start(abort.signal, (e) => view.handle(e));
+    const done = (retry ? start : this.withCheckpoint(userEntryId, text, start))(abort.signal, (e) => view.handle(e));
     this.turn = { abort, done };
     this.env.busyChanged?.(true);
     let outcome: AgentOutcome;
@@ -332,6 +439,77 @@ export class ChatController {
         .catch((err) => this.log.warn(`memory extraction failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     return outcome;
+  }
+
+  /** Opens a checkpoint before the prompt goes out, and notes where its message lands in the history. */
+  private withCheckpoint<T>(entryId: string, text: string, start: (signal: AbortSignal, emit: (e: Parameters<TurnView['handle']>[0]) => void) => Promise<T>) {
+    return async (signal: AbortSignal, emit: (e: Parameters<TurnView['handle']>[0]) => void): Promise<T> => {
+      const point: RewindPoint = { sessionId: this.conversation.id, historyIndex: this.conversation.messages.length };
+      this.points.set(entryId, point);
+      point.checkpointId = await this.env.checkpoints?.open(point.sessionId, text);
+      return start(signal, (e) => {
+        point.message ??= this.conversation.messages[point.historyIndex]; // added by send(), before any event
+        emit(e);
+      });
+    };
+  }
+
+  /** A user message's menu: "Rewind code to here", "Fork conversation from here", or both. Resolves to whether it happened. */
+  async rewind(entryId: string, mode: 'code' | 'fork' | 'both'): Promise<boolean> {
+    if (this.refuseWhileBusy()) return false;
+    const index = this.entries.findIndex((e) => e.id === entryId);
+    const entry = this.entries[index];
+    const point = this.points.get(entryId);
+    if (!point || entry?.role !== 'user') {
+      this.postError(undefined, 'rewind_failed', 'There is no checkpoint for that message (it was not sent in this window).');
+      return false;
+    }
+    const label = clip(entry.text, 60);
+    if (mode !== 'fork') {
+      if (!point.checkpointId || !this.env.checkpoints) {
+        this.postError(undefined, 'rewind_failed', 'No checkpoint was saved before that message, so its files cannot be rewound.');
+        return false;
+      }
+      const result = await this.env.checkpoints.rewind(point.checkpointId, label);
+      if (!result) return false; // cancelled in the preview, or nothing to do
+      this.addEntry({ role: 'notice', id: this.id('e'), text: rewindNotice(result, label) });
+    }
+    return mode === 'code' || this.fork(point, index, label);
+  }
+
+  /** A new conversation (new session id and transcript) whose history is everything before that message. */
+  private async fork(point: RewindPoint, index: number, label: string): Promise<boolean> {
+    const wanted = JSON.stringify(point.message);
+    const laterDuplicates = [...this.points.values()].filter((p) => p !== point && p.sessionId === point.sessionId && p.historyIndex > point.historyIndex && JSON.stringify(p.message) === wanted).length;
+    let transcript;
+    try {
+      transcript = await this.env.checkpoints?.readTranscript?.(point.sessionId);
+    } catch (err) {
+      this.log.warn(`fork: could not read the transcript of ${point.sessionId}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const fork = forkHistory({ ...point, laterDuplicates }, { id: this.conversation.id, messages: this.conversation.messages }, transcript);
+    if (!fork) {
+      this.postError(undefined, 'rewind_failed', 'The conversation before that message is no longer available, so it cannot be forked.');
+      return false;
+    }
+    const kept = this.entries.slice(0, index);
+    this.conversation.clear();
+    this.conversation.restore(fork.messages, undefined, { cleared: fork.cleared });
+    const id = this.conversation.id;
+    try {
+      for (const r of fork.records) await this.env.checkpoints?.record?.(id, r.messages, r.event);
+    } catch (err) {
+      this.log.error(`fork: could not write the new transcript: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.entries.splice(0, this.entries.length, ...kept);
+    this.entries.push({ role: 'notice', id: this.id('e'), text: `Forked from before '${label}': a new conversation with the ${fork.messages.length} earlier messages`, tone: 'info' });
+    await this.refreshPanel();
+    return true;
+  }
+
+  private addEntry(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+    this.post({ type: 'entry', entry: { ...entry } });
   }
 
   private postError(turnId: string | undefined, reason: ErrorEntry['reason'], message: string, action?: ErrorEntry['action']): void {

@@ -1,4 +1,5 @@
 import type { AgentEvent, AgentOutcome } from '../core/agent/events';
+import { z } from 'zod';
 import type { Meter } from '../core/compaction/meter';
 import { COMPACTION_LIMITS, formatTokens, type ContextFigures, type HostToWebview, type TranscriptEntry } from '../shared/protocol';
 
@@ -59,7 +60,7 @@ export class TurnView {
         break;
       }
       case 'tool_call':
-        this.updateCard(e.id, (c) => ({ ...c, summary: summarize(e.input), status: 'running' }));
+        this.updateCard(e.id, (c) => ({ ...c, summary: summarize(e.input), status: 'running', ...todoCard(e.name, e.input) }));
         if ((e.name === 'write_file' || e.name === 'edit_file') && typeof (e.input as { path?: unknown }).path === 'string') {
           this.writes.set(e.id, (e.input as { path: string }).path);
         }
@@ -208,4 +209,14 @@ export function summarize(input: unknown): string {
   const extra = typeof i.pattern === 'string' && typeof i.path === 'string' ? ` in ${i.path}` : '';
   const line = typeof i.line === 'number' ? `:${i.line}` : '';
   return ((first ?? '') + line + extra).split('\n')[0].slice(0, 200);
+}
+
+const TODO_ITEM = z.object({ content: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) });
+
+/** For todo_write: the list it was called with, clipped to the protocol's limits, for the checklist card. */
+export function todoCard(name: string, input: unknown): { todos?: NonNullable<Entry<'tool'>['todos']> } {
+  if (name !== 'todo_write') return {};
+  const parsed = z.object({ todos: z.array(TODO_ITEM) }).safeParse(input);
+  if (!parsed.success) return {};
+  return { todos: parsed.data.todos.slice(0, 100).map((t) => ({ content: t.content.slice(0, 500), status: t.status })) };
 }

@@ -4,6 +4,7 @@
  * that is added here but not handled fails to compile.
  */
 import { z } from 'zod';
+import { approvalAnswer, approvalOpenDiff, approvalRequest, approvalResolved, fixContinue, fixResultEntry } from './approvalProtocol';
 
 export const errorReason = z.enum([
   'no_api_key', 'bad_base_url', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
@@ -12,6 +13,8 @@ export const errorReason = z.enum([
   'bad_command',
   /** `/compact` could not summarise the conversation (nothing to compact, the summary call failed). */
   'compaction_failed',
+  /** A rewind or fork that could not be done (no checkpoint, the history before that message is gone). */
+  'rewind_failed',
 ]);
 export const errorAction = z.enum(['setApiKey', 'retry', 'openSettings', 'newConversation']);
 
@@ -26,6 +29,8 @@ const toolEntry = z.object({
   status: z.enum(['pending', 'running', 'done', 'error', 'interrupted']),
   /** The start of the tool's output or result, for the card's details. */
   output: z.string(),
+  /** todo_write only: the list it wrote, shown as a checklist card. */
+  todos: z.array(z.object({ content: z.string().max(500), status: z.enum(['pending', 'in_progress', 'completed']) })).max(100).optional(),
 });
 
 /** Limits on what the host may send about compaction and the context meter. */
@@ -79,6 +84,8 @@ const transcriptEntry = z.discriminatedUnion('role', [
     id: z.string(),
     text: z.string(),
     status: z.enum(['streaming', 'done', 'stopped', 'error']),
+    /** The model's thinking before this answer, shown folded; rendered like the answer (sanitised markdown). */
+    thinking: z.string().optional(),
   }),
   z.object({ role: z.literal('error'), id: z.string(), reason: errorReason, message: z.string(), action: errorAction.optional() }),
   /**
@@ -87,6 +94,8 @@ const transcriptEntry = z.discriminatedUnion('role', [
    */
   z.object({ role: z.literal('notice'), id: z.string(), text: z.string(), tone: z.enum(['done', 'info']).optional() }),
   compactionEntry,
+  /** What "Fix with Reverie" found when it checked its fix (approvalProtocol.ts). */
+  fixResultEntry,
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntry>;
 
@@ -103,6 +112,39 @@ export const slashCommand = z.object({
   source: z.string().max(SLASH_LIMITS.source),
 });
 export type SlashCommand = z.infer<typeof slashCommand>;
+
+/** Limits on the composer's popups, mode and model pickers, and the sessions view. */
+export const COMPOSER_LIMITS = { mentionItems: 50, text: 300, query: 200, models: 20, sessions: 200, title: 120 } as const;
+
+/** Something the user can mention as `@insert`: a workspace file or folder, the selection, problems, terminal output. */
+export const mentionItem = z.object({
+  kind: z.enum(['file', 'folder', 'selection', 'problems', 'terminal']),
+  /** What the list shows (a path, or the name of the special mention). */
+  label: z.string().max(COMPOSER_LIMITS.text),
+  /** What goes after the `@` in the input: a relative path, `path:12-20`, `problems`, `terminal`. */
+  insert: z.string().max(COMPOSER_LIMITS.text),
+  detail: z.string().max(COMPOSER_LIMITS.text).optional(),
+});
+export type MentionItem = z.infer<typeof mentionItem>;
+
+export const permissionModeSchema = z.enum(['ask', 'acceptEdits', 'plan', 'bypass']);
+const modelName = z.string().regex(/^[\w.:@/[\]-]+$/).max(100);
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+/** One saved session in the sessions view. */
+export const sessionSummary = z.object({
+  id: sessionId,
+  /** The title the user gave it, else the start of the first user message. */
+  title: z.string().max(COMPOSER_LIMITS.title),
+  /** ISO time. */
+  startedAt: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  /** For a search: where the query matched. */
+  snippet: z.string().max(COMPOSER_LIMITS.text).optional(),
+  /** The conversation the panel shows now. */
+  current: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof sessionSummary>;
 
 export const hostToWebview = z.discriminatedUnion('type', [
   /** Everything needed to draw the panel from scratch: sent when the webview (re)loads. */
@@ -140,8 +182,21 @@ export const hostToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('context'), meter: contextFigures }),
   /** The slash commands to complete in the input: sent after the snapshot, and again when skills change. */
   z.object({ type: z.literal('commands'), commands: z.array(slashCommand).max(SLASH_LIMITS.count) }),
+  /** The answer to `mentionQuery`: items ranked best first. */
+  z.object({ type: z.literal('mentionItems'), requestId: z.number().int(), items: z.array(mentionItem).max(COMPOSER_LIMITS.mentionItems) }),
+  /** The permission mode and the model, after the snapshot and whenever either changes (in the panel or elsewhere). */
+  z.object({ type: z.literal('composerState'), mode: permissionModeSchema, model: z.string().max(100), models: z.array(z.string().max(100)).max(COMPOSER_LIMITS.models) }),
+  /** The answer to `listSessions`, newest first; sent again after a rename or delete. */
+  z.object({ type: z.literal('sessions'), requestId: z.number().int(), query: z.string().max(COMPOSER_LIMITS.query), sessions: z.array(sessionSummary).max(COMPOSER_LIMITS.sessions) }),
+  /** An approval waiting for an answer, as a card (approvalProtocol.ts); and its end. */
+  approvalRequest,
+  approvalResolved,
 ]);
 export type HostToWebview = z.infer<typeof hostToWebview>;
+
+/** Limits on a code block the panel sends back to the host. */
+export const CODE_ACTION_LIMITS = { code: 500_000, language: 64 } as const;
+export type CodeAction = Extract<WebviewToHost, { type: 'codeAction' }>;
 
 export const webviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
@@ -149,8 +204,33 @@ export const webviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('retry') }),
   z.object({ type: z.literal('newConversation') }),
+  /** A user message's menu: rewind the files to before it, fork the conversation from before it, or both. */
+  z.object({ type: z.literal('rewind'), entryId: z.string().min(1).max(100), mode: z.enum(['code', 'fork', 'both']) }),
   /** A button in the panel; only these fixed actions, never an arbitrary command id. */
   z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'openSettings']) }),
+  /** `@text` typed in the input: the host answers with `mentionItems` of the same requestId. */
+  z.object({ type: z.literal('mentionQuery'), requestId: z.number().int(), query: z.string().max(COMPOSER_LIMITS.query) }),
+  /** The panel's mode switch; bypass is confirmed by the host like the status bar picker. */
+  z.object({ type: z.literal('setMode'), mode: permissionModeSchema }),
+  /** The panel's model picker: written to `reverie.model`. */
+  z.object({ type: z.literal('setModel'), model: modelName }),
+  /** The sessions view: list (empty query) or search. */
+  z.object({ type: z.literal('listSessions'), requestId: z.number().int(), query: z.string().max(COMPOSER_LIMITS.query) }),
+  z.object({ type: z.literal('resumeSession'), id: sessionId }),
+  z.object({ type: z.literal('renameSession'), id: sessionId, title: z.string().trim().max(COMPOSER_LIMITS.title) }),
+  /** The host asks for confirmation before it deletes. */
+  z.object({ type: z.literal('deleteSession'), id: sessionId }),
+  /** A code block's toolbar: copy it (when the webview's clipboard fails), insert it at the cursor, or apply it over the selection. */
+  z.object({
+    type: z.literal('codeAction'),
+    action: z.enum(['insert', 'apply', 'copy']),
+    code: z.string().max(CODE_ACTION_LIMITS.code),
+    language: z.string().max(CODE_ACTION_LIMITS.language),
+  }),
+  /** An approval card's buttons and Continue on a fix result (approvalProtocol.ts). */
+  approvalAnswer,
+  approvalOpenDiff,
+  fixContinue,
 ]);
 export type WebviewToHost = z.infer<typeof webviewToHost>;
 

@@ -171,11 +171,11 @@ describe('Reverie end to end in VS Code (Playwright)', function () {
     mock.enqueue(...fixScenario());
     const t0 = Date.now();
     await send('The test fails. Fix it.');
-    // run_command asks with the exact command line; "Always allow" covers the second run too.
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 30_000 });
-    assert.match(await dialog.innerText(), /node test\.js/);
-    await dialog.getByRole('button', { name: 'Always allow' }).click();
+    // run_command asks with the exact command line (a card in the panel); "Always allow" covers the second run too.
+    const card = chat.locator('.approval[data-kind="command"]');
+    await card.waitFor({ timeout: 30_000 });
+    assert.equal((await card.locator('.approval-command').innerText()).trim(), 'node test.js');
+    await card.locator('button[data-decision="always"]').click();
     // edit_file opens a diff of the proposed change with Accept in the editor title.
     const accept = page.locator('.editor-actions .action-label[aria-label*="Accept Proposed Change"]').first();
     await accept.waitFor({ timeout: 30_000 });

@@ -321,12 +321,12 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
       chat.receive({ type: 'ready' });
       await new Promise((r) => setTimeout(r, 10));
       assert.deepEqual(types(), ['snapshot', 'commands']);
-      assert.deepEqual(commandLists(), [['new', 'remember', 'compact', 'explain', 'release-notes']]);
-      const explain = posted[1].type === 'commands' ? posted[1].commands[3] : undefined;
+      assert.deepEqual(commandLists(), [['new', 'remember', 'compact', 'dream', 'skills', 'explain', 'release-notes']]);
+      const explain = posted[1].type === 'commands' ? posted[1].commands[5] : undefined;
       assert.deepEqual(explain, { name: 'explain', description: 'Explain a file in plain words', argumentHint: '<path>', source: 'project' });
       skills.push({ name: 'deploy', description: 'Ship it', source: 'user' });
       changed!();
-      assert.deepEqual(commandLists().at(-1), ['new', 'remember', 'compact', 'explain', 'release-notes', 'deploy']);
+      assert.deepEqual(commandLists().at(-1), ['new', 'remember', 'compact', 'dream', 'skills', 'explain', 'release-notes', 'deploy']);
       skills.pop();
       chat.dispose();
       assert.equal(changed, undefined, 'dispose stops listening');
@@ -343,12 +343,12 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     ]);
     assert.ok(hostToWebview.safeParse({ type: 'commands', commands: list }).success);
     assert.equal(list.length, SLASH_LIMITS.count);
-    assert.deepEqual(list.slice(0, 5).map((c) => c.name), ['new', 'remember', 'compact', 'long', 's0']);
+    assert.deepEqual(list.slice(0, 7).map((c) => c.name), ['new', 'remember', 'compact', 'dream', 'skills', 'long', 's0']);
     assert.equal(list[0].source, 'built-in');
     assert.equal(list[2].argumentHint, '[what to focus on]');
-    assert.equal(list[3].description.length, SLASH_LIMITS.description);
-    assert.ok(list[3].description.endsWith('…'));
-    assert.equal(list[3].argumentHint!.length, SLASH_LIMITS.argumentHint);
+    assert.equal(list[5].description.length, SLASH_LIMITS.description);
+    assert.ok(list[5].description.endsWith('…'));
+    assert.equal(list[5].argumentHint!.length, SLASH_LIMITS.argumentHint);
   });
 
   describe('compaction and the context meter', () => {

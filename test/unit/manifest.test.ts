@@ -38,7 +38,7 @@ describe('workspace trust', () => {
   it('Reverie stays available in Restricted Mode, with its settings taken only from the user there', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.memory.location', 'reverie.model', 'reverie.permissions.allow']);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['reverie.baseUrl', 'reverie.fix.testCommand', 'reverie.memory.location', 'reverie.model', 'reverie.permissions.allow']);
     assert.equal(pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].scope, 'application', 'a workspace cannot choose the mode');
     assert.ok(!pkg.contributes.configuration.properties['reverie.permissions.defaultMode'].enum.includes('bypass'), 'bypass is never a default');
   });

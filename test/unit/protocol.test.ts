@@ -10,6 +10,18 @@ describe('host <-> webview protocol', () => {
     retry: (m) => void seen.push(m),
     newConversation: (m) => void seen.push(m),
     action: (m) => void seen.push(m),
+    approvalAnswer: (m) => void seen.push(m),
+    approvalOpenDiff: (m) => void seen.push(m),
+    fixContinue: (m) => void seen.push(m),
+    rewind: (m) => void seen.push(m),
+    mentionQuery: (m) => void seen.push(m),
+    setMode: (m) => void seen.push(m),
+    setModel: (m) => void seen.push(m),
+    listSessions: (m) => void seen.push(m),
+    resumeSession: (m) => void seen.push(m),
+    renameSession: (m) => void seen.push(m),
+    deleteSession: (m) => void seen.push(m),
+    codeAction: (m) => void seen.push(m),
   };
   beforeEach(() => (seen.length = 0));
 
