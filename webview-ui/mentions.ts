@@ -1,4 +1,5 @@
 import type { MentionItem, WebviewToHost } from '../src/shared/protocol';
+import { InputListbox } from './listbox';
 
 /**
  * The `@` being typed: where it starts and the text after it, when the caret is at the end of a
@@ -36,33 +37,24 @@ const KIND_LABEL: Record<MentionItem['kind'], string> = { file: 'file', folder: 
  * workspace: they are only ever set as text.
  */
 export class MentionCompletion {
-  private shown: MentionItem[] = [];
-  private active = 0;
   private requestId = 0;
   private pending: { start: number; query: string } | undefined;
   private dismissed = false;
+  private readonly listbox: InputListbox<MentionItem>;
 
   constructor(
     private readonly input: HTMLTextAreaElement,
-    private readonly list: HTMLElement,
+    list: HTMLElement,
     private readonly chips: HTMLElement,
     private readonly post: (msg: WebviewToHost) => void,
   ) {
-    list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Mentions');
-    list.hidden = true;
+    this.listbox = new InputListbox(input, list, 'Mentions', (item) => this.accept(item), () => (this.dismissed = true));
     input.addEventListener('input', () => {
       this.dismissed = false;
       this.update();
       this.renderChips();
     });
     input.addEventListener('click', () => this.update());
-    input.addEventListener('blur', () => this.close());
-    list.addEventListener('mousedown', (e) => e.preventDefault());
-    list.addEventListener('click', (e) => {
-      const option = (e.target as Element).closest<HTMLElement>('[role="option"]');
-      if (option) this.accept(Number(option.dataset.index));
-    });
     chips.addEventListener('click', (e) => {
       const remove = (e.target as Element).closest<HTMLElement>('button[data-token]');
       if (remove) this.removeToken(remove.dataset.token!);
@@ -70,30 +62,11 @@ export class MentionCompletion {
   }
 
   get isOpen(): boolean {
-    return !this.list.hidden;
+    return this.listbox.isOpen;
   }
 
   handleKey(e: KeyboardEvent): boolean {
-    if (!this.isOpen || e.isComposing) return false;
-    switch (e.key) {
-      case 'ArrowDown':
-        this.select((this.active + 1) % this.shown.length);
-        return true;
-      case 'ArrowUp':
-        this.select((this.active - 1 + this.shown.length) % this.shown.length);
-        return true;
-      case 'Tab':
-      case 'Enter':
-        if (e.shiftKey) return false;
-        this.accept(this.active);
-        return true;
-      case 'Escape':
-        this.dismissed = true;
-        this.close();
-        return true;
-      default:
-        return false;
-    }
+    return this.listbox.handleKey(e);
   }
 
   /** Asks the host for items when the caret is in an `@word`; closes the list otherwise. */
@@ -111,21 +84,11 @@ export class MentionCompletion {
   show(requestId: number, items: MentionItem[]): void {
     if (requestId !== this.requestId || !this.pending) return;
     if (items.length === 0) return this.close();
-    this.shown = items;
-    this.list.replaceChildren(...items.map((item, i) => this.option(item, i)));
-    this.list.hidden = false;
-    this.input.setAttribute('aria-expanded', 'true');
-    this.input.setAttribute('aria-controls', this.list.id);
-    this.select(0);
+    this.listbox.show(items, (item, i) => this.option(item, i));
   }
 
   close(): void {
-    if (this.list.hidden) return;
-    this.list.hidden = true;
-    this.list.replaceChildren();
-    this.shown = [];
-    this.input.setAttribute('aria-expanded', 'false');
-    this.input.removeAttribute('aria-activedescendant');
+    this.listbox.close();
   }
 
   /** Redraws the chips for the mentions now in the text. */
@@ -160,39 +123,19 @@ export class MentionCompletion {
   }
 
   private option(item: MentionItem, index: number): HTMLElement {
-    const el = document.createElement('div');
-    el.id = `${this.list.id}-${index}`;
-    el.className = 'slash-option mention-option';
-    el.setAttribute('role', 'option');
-    el.setAttribute('aria-selected', 'false');
-    el.dataset.index = String(index);
+    const el = this.listbox.option(index, 'slash-option mention-option', [
+      ['mention-kind', KIND_LABEL[item.kind]],
+      ['slash-name', item.label],
+      ...(item.detail ? [['slash-desc', item.detail] as [string, string]] : []),
+    ]);
     el.dataset.kind = item.kind;
-    const part = (cls: string, text: string) => {
-      const span = document.createElement('span');
-      span.className = cls;
-      span.textContent = text;
-      return span;
-    };
-    el.append(part('mention-kind', KIND_LABEL[item.kind]), part('slash-name', item.label));
-    if (item.detail) el.append(part('slash-desc', item.detail));
     return el;
   }
 
-  private select(index: number): void {
-    this.list.children[this.active]?.setAttribute('aria-selected', 'false');
-    this.active = index;
-    const el = this.list.children[index] as HTMLElement | undefined;
-    if (!el) return;
-    el.setAttribute('aria-selected', 'true');
-    this.input.setAttribute('aria-activedescendant', el.id);
-    el.scrollIntoView?.({ block: 'nearest' });
-  }
-
   /** Replaces `@query` with the item's marker and a space. */
-  private accept(index: number): void {
-    const item = this.shown[index];
+  private accept(item: MentionItem): void {
     const q = this.pending;
-    if (!item || !q) return;
+    if (!q) return;
     const value = this.input.value;
     const caret = this.input.selectionStart ?? value.length;
     const token = `${mentionToken(item.insert)} `;

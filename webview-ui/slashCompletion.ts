@@ -1,4 +1,5 @@
 import type { SlashCommand } from '../src/shared/protocol';
+import { InputListbox } from './listbox';
 
 /**
  * The `/name` being typed: the first word without its slash, when the text starts with `/` and
@@ -26,27 +27,20 @@ export function matchCommands(commands: readonly SlashCommand[], query: string):
 }
 
 /**
- * The completion popup for `/commands` in the chat input: a listbox driven from the textarea
- * (aria-activedescendant), so the focus never leaves the input. Names, hints and descriptions
- * come from skill files in the repository: they are only ever set as text.
+ * The completion popup for `/commands` in the chat input. Names, hints and descriptions come from
+ * skill files in the repository: they are only ever set as text.
  */
 export class SlashCompletion {
   private commands: readonly SlashCommand[] = [];
-  private shown: SlashCommand[] = [];
-  private active = 0;
   /** Escape closes the list until the text changes. */
   private dismissed = false;
+  private readonly listbox: InputListbox<SlashCommand>;
 
   constructor(
     private readonly input: HTMLTextAreaElement,
-    private readonly list: HTMLElement,
+    list: HTMLElement,
   ) {
-    list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Commands');
-    list.hidden = true;
-    input.setAttribute('aria-autocomplete', 'list');
-    input.setAttribute('aria-controls', list.id);
-    input.setAttribute('aria-expanded', 'false');
+    this.listbox = new InputListbox(input, list, 'Commands', (c) => this.accept(c), () => (this.dismissed = true));
     input.addEventListener('input', () => {
       this.dismissed = false;
       this.update();
@@ -55,17 +49,10 @@ export class SlashCompletion {
     input.addEventListener('keyup', (e) => {
       if (['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) this.update();
     });
-    input.addEventListener('blur', () => this.close());
-    // Keep the focus in the input when an option is clicked.
-    list.addEventListener('mousedown', (e) => e.preventDefault());
-    list.addEventListener('click', (e) => {
-      const option = (e.target as Element).closest<HTMLElement>('[role="option"]');
-      if (option) this.accept(Number(option.dataset.index));
-    });
   }
 
   get isOpen(): boolean {
-    return !this.list.hidden;
+    return this.listbox.isOpen;
   }
 
   setCommands(commands: readonly SlashCommand[]): void {
@@ -75,26 +62,7 @@ export class SlashCompletion {
 
   /** Handles a key for the open list; returns true when the key was used (the caller then stops it). */
   handleKey(e: KeyboardEvent): boolean {
-    if (!this.isOpen || e.isComposing) return false;
-    switch (e.key) {
-      case 'ArrowDown':
-        this.select((this.active + 1) % this.shown.length);
-        return true;
-      case 'ArrowUp':
-        this.select((this.active - 1 + this.shown.length) % this.shown.length);
-        return true;
-      case 'Tab':
-      case 'Enter':
-        if (e.shiftKey) return false;
-        this.accept(this.active);
-        return true;
-      case 'Escape':
-        this.dismissed = true;
-        this.close();
-        return true;
-      default:
-        return false;
-    }
+    return this.listbox.handleKey(e);
   }
 
   /** Opens, refilters or closes the list for the current text and caret. */
@@ -102,57 +70,27 @@ export class SlashCompletion {
     const query = this.dismissed ? undefined : slashQuery(this.input.value, this.input.selectionStart ?? 0);
     const shown = query === undefined ? [] : matchCommands(this.commands, query);
     if (shown.length === 0) return this.close();
-    const keep = this.isOpen ? this.shown[this.active]?.name : undefined;
-    this.shown = shown;
-    this.list.replaceChildren(...shown.map((c, i) => this.option(c, i)));
-    this.list.hidden = false;
-    this.input.setAttribute('aria-expanded', 'true');
-    this.select(Math.max(0, shown.findIndex((c) => c.name === keep)));
+    const keep = this.isOpen ? this.listbox.shown[this.listbox.active]?.name : undefined;
+    this.listbox.show(shown, (c, i) => this.option(c, i), Math.max(0, shown.findIndex((c) => c.name === keep)));
   }
 
   close(): void {
-    this.list.hidden = true;
-    this.list.replaceChildren();
-    this.shown = [];
-    this.input.setAttribute('aria-expanded', 'false');
-    this.input.removeAttribute('aria-activedescendant');
+    this.listbox.close();
   }
 
   private option(c: SlashCommand, index: number): HTMLElement {
-    const el = document.createElement('div');
-    el.id = `${this.list.id}-${index}`;
-    el.className = 'slash-option';
-    el.setAttribute('role', 'option');
-    el.setAttribute('aria-selected', 'false');
-    el.dataset.index = String(index);
+    const el = this.listbox.option(index, 'slash-option', [
+      ['slash-name', `/${c.name}`],
+      ...(c.argumentHint ? [['slash-hint', c.argumentHint] as [string, string]] : []),
+      ['slash-desc', c.description],
+    ]);
     el.dataset.name = c.name;
     el.title = `${c.description} (${c.source})`;
-    const part = (cls: string, text: string) => {
-      const span = document.createElement('span');
-      span.className = cls;
-      span.textContent = text;
-      return span;
-    };
-    el.append(part('slash-name', `/${c.name}`));
-    if (c.argumentHint) el.append(part('slash-hint', c.argumentHint));
-    el.append(part('slash-desc', c.description));
     return el;
   }
 
-  private select(index: number): void {
-    this.list.children[this.active]?.setAttribute('aria-selected', 'false');
-    this.active = index;
-    const el = this.list.children[index] as HTMLElement | undefined;
-    if (!el) return;
-    el.setAttribute('aria-selected', 'true');
-    this.input.setAttribute('aria-activedescendant', el.id);
-    el.scrollIntoView?.({ block: 'nearest' });
-  }
-
   /** Replaces the first word with `/name ` and puts the caret after it, ready for the arguments. */
-  private accept(index: number): void {
-    const c = this.shown[index];
-    if (!c) return;
+  private accept(c: SlashCommand): void {
     const value = this.input.value;
     const space = value.search(/\s/);
     const rest = space < 0 ? '' : value.slice(space).trimStart();
