@@ -85,10 +85,23 @@ export class Subagents {
     private readonly deps: SubagentDeps,
     private readonly level: { depth: number; parentId: () => string; tools: () => readonly ToolDefinition[] },
     private readonly counters: Map<string, number>,
+    /** Running subagents (nested ones included) by id: what stop() aborts. */
+    private readonly running: Map<string, AbortController> = new Map(),
   ) {}
 
   static create(deps: SubagentDeps): Subagents {
     return new Subagents(deps, { depth: 0, parentId: deps.parentId, tools: deps.tools }, new Map());
+  }
+
+  /**
+   * Stops one running subagent (the panel card's Stop): it ends as `aborted` and the parent gets
+   * what it had so far; the parent's turn goes on. False when no subagent with that id is running.
+   */
+  stop(id: string): boolean {
+    const stop = this.running.get(id);
+    if (!stop) return false;
+    stop.abort();
+    return true;
   }
 
   agents(): readonly AgentDefinition[] {
@@ -136,11 +149,12 @@ export class Subagents {
       storage: deps.storage,
       options: { maxTurns: budget.maxTurns, idleTimeoutMs: deps.options?.idleTimeoutMs, promptCache: deps.options?.promptCache, sleep: deps.options?.sleep },
     }, id);
-    const nested = canNest && tools.some((t) => t.name === 'task') ? new Subagents(deps, { depth, parentId: () => conversation.id, tools: () => tools }, this.counters) : undefined;
+    const nested = canNest && tools.some((t) => t.name === 'task') ? new Subagents(deps, { depth, parentId: () => conversation.id, tools: () => tools }, this.counters, this.running) : undefined;
     setSubagentScope(conversation.session, { depth, nested });
 
-    // Stopped by the parent's signal, or by its own budget right after the response that reached it.
+    // Stopped by the parent's signal, by stop(id), or by its own budget right after the response that reached it.
     const stop = new AbortController();
+    this.running.set(id, stop);
     const onParentAbort = () => stop.abort();
     if (ctx.signal.aborted) stop.abort();
     else ctx.signal.addEventListener('abort', onParentAbort, { once: true });
@@ -163,6 +177,7 @@ export class Subagents {
       });
     } finally {
       ctx.signal.removeEventListener('abort', onParentAbort);
+      this.running.delete(id);
     }
     const state: SubagentState = outcome.state === 'completed' ? 'completed'
       : ctx.signal.aborted ? 'aborted'
