@@ -315,6 +315,7 @@ export class ContextManager {
       files: await this.recentFiles(session, split.tail),
       skills: [...session.loadedSkills].filter(([, text]) => text).map(([name, text]) => ({ name, text })),
       todos: session.todos,
+      plan: session.plan,
     });
     for (const name of [...session.loadedSkills.keys()]) if (!restoration.skills.some((s) => s.name === name)) session.loadedSkills.delete(name);
     const blocks: TextBlockParam[] = [];

@@ -39,6 +39,8 @@ export interface ToolSession {
    * paths and Workspace Trust still apply.
    */
   turnRules: string[];
+  /** The plan the user approved (exit_plan_mode, then Approve): restored after a compaction. */
+  plan?: string;
 }
 
 /** A fresh tool session for a new conversation. */
