@@ -8,6 +8,7 @@ import { ComposerHost } from './host/composerHost';
 import { ContextStatus } from './host/contextStatus';
 import { setupDreaming, type DreamController } from './host/dream/setupDreaming';
 import { FixThis } from './host/fixThis/fixThis';
+import { Watch } from './host/watch/watch';
 import { findRipgrep } from './host/adapters/ripgrep';
 import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
@@ -29,6 +30,7 @@ export interface ReverieApi {
   readonly approvals: VsCodeApprovals;
   readonly skills: SkillRegistry;
   readonly dream: DreamController;
+  readonly watch: Watch;
 }
 
 /** The composition root: build the adapters, wire the core, register everything VS Code shows. */
@@ -89,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
 
   log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
-  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills, dream };
+  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills, dream, watch: sub(new Watch({ chat, panel: chatView, commands: agent.commands, authorize: agent.authorize, log })) };
 }
 
 export function deactivate(): void {}

@@ -3,6 +3,8 @@ import DOMPurify from 'dompurify';
 import { dispatch, hostToWebview, type HandlerMap, type HostToWebview, type TranscriptEntry } from '../src/shared/protocol';
 import type { FixResultEntry } from '../src/shared/approvalProtocol';
 import { ApprovalCards, fixResultElement } from './approvalCards';
+import { planCardElement, subagentCardElement } from './agentCards';
+import type { PlanEntry, SubagentEntry } from '../src/shared/subagentProtocol';
 import { showMeter } from './contextMeter';
 import { createMarkdownRenderer } from './markdown';
 import { loadState, post, saveState } from './vscodeApi';
@@ -50,6 +52,8 @@ const composer = setupComposer(app, prompt, post);
 /** Approvals waiting for an answer: pinned between the conversation and the input. */
 const approvals = new ApprovalCards($('composer'), (msg) => post(msg));
 transcript.registerRenderer('fixResult', (entry) => fixResultElement(entry as FixResultEntry, (msg) => post(msg)));
+transcript.registerRenderer('subagent', (entry) => subagentCardElement(entry as SubagentEntry, (msg) => post(msg)));
+transcript.registerRenderer('plan', (entry) => planCardElement(entry as PlanEntry, (msg) => post(msg)));
 let busy = false;
 
 function setBusy(value: boolean): void {

@@ -13,6 +13,8 @@ import { SkillCatalog } from '../core/skills/catalog';
 import { createSkillTool } from '../core/tools/skill';
 import { createTaskTool } from '../core/tools/task';
 import { editorSubagents } from './subagentsHost';
+import { createExitPlanModeTool } from '../core/tools/exitPlanMode';
+import { PlanDocuments } from './plan/planDocuments';
 import { skillFileProblems } from '../lsp/skillCheck';
 import { transcriptRecorder } from '../core/session/transcript';
 import { createSearchHistoryTool } from '../core/tools/searchHistory';
@@ -80,6 +82,10 @@ export function createEditorConversation(deps: AgentHostDeps): {
   skills: SkillCatalog;
   extractMemories: (turn: readonly MessageParam[]) => Promise<number>;
   checkpoints: EditorCheckpoints;
+  /** Plan documents (exit_plan_mode) for the panel's plan cards. */
+  plans: PlanDocuments;
+  /** A subagent card's Stop. */
+  stopSubagent(id: string): boolean;
   disposables: vscode.Disposable[];
   /** Outside a turn (Fix this's test command): the agent's command runner and its gate for the current session. */
   commands: CommandRunner;
@@ -157,7 +163,9 @@ export function createEditorConversation(deps: AgentHostDeps): {
     storage: textStorage(spill),
     transcriptExists: async (id) => (await transcriptStore().read(id)) !== undefined,
   });
-  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills, subagentsHost.subagents), createTaskTool(subagentsHost.subagents)];
+  // Plan mode's exit_plan_mode opens the plan as a document; an approved plan stays on the session.
+  const plans = new PlanDocuments(deps.permissions, (plan) => void (conversation.session.plan = plan));
+  const tools = [...ALL_TOOLS, searchTool, createSkillTool(skills, subagentsHost.subagents), createTaskTool(subagentsHost.subagents), createExitPlanModeTool(plans.presenter())];
   const conversation = new Conversation({
     access: deps.access,
     log: deps.log,
@@ -196,7 +204,8 @@ export function createEditorConversation(deps: AgentHostDeps): {
   const extractMemories = async (turn: Parameters<typeof extract>[0]) =>
     vscode.workspace.getConfiguration('reverie.memory').get<boolean>('extractAfterTurn', false) ? extract(turn, new AbortController().signal) : 0;
   return {
-    conversation, skills, extractMemories, checkpoints, disposables: [commands, diagnostics, checkpoints, subagentsHost.disposable],
+    conversation, skills, extractMemories, checkpoints, disposables: [commands, diagnostics, checkpoints, subagentsHost.disposable, plans],
+    plans, stopSubagent: (id) => subagentsHost.subagents.stop(id),
     commands, authorize: (request, signal) => authorizerFor(conversation.session)(request, signal),
   };
 }
@@ -222,6 +231,8 @@ export function editorChatEnvironment(agent: ReturnType<typeof createEditorConve
     isMemoryTopic,
     extractMemories: agent.extractMemories,
     checkpoints: agent.checkpoints.chat,
+    stopSubagent: agent.stopSubagent,
+    plans: agent.plans,
     expandSkill: (text) => agent.skills.expandCommand(text, agent.conversation.session),
     userSkills: () => agent.skills.current.skills.filter((s) => s.userInvocable && !s.disabled)
       .map((s) => ({ name: s.name, description: s.description, argumentHint: s.argumentHint, source: SKILL_SOURCE_LABEL[s.source] })),

@@ -14,6 +14,7 @@ import { forkHistory } from '../core/checkpoints/fork';
 import { rewindNotice, type ChatCheckpoints, type RewindPoint } from './checkpoints/chatCheckpoints';
 import { composerStateMessage, skillsNotice, type ComposerEnvironment } from './composerEnvironment';
 import { SessionPanel } from './sessions/sessionPanel';
+import { PlanPanel, type PlanEnvironment } from './plan/planPanel';
 
 /** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
 export interface ChatEnvironment {
@@ -47,6 +48,10 @@ export interface ChatEnvironment {
   composer?: ComposerEnvironment;
   /** Approvals also answered from cards in the panel (the approval UI opens them). */
   approvals?: PanelApprovals;
+  /** A subagent card's Stop: false when no such subagent is running. */
+  stopSubagent?(id: string): boolean;
+  /** Plan reviews (plan/planPanel.ts): the document the agent's plan opened in, the mode switch. */
+  plans?: PlanEnvironment;
 }
 
 export interface UserSkill {
@@ -155,12 +160,19 @@ export class ChatController {
     fixContinue: (m) => this.continueFix(m.entryId),
     rewind: (m) => void this.rewind(m.entryId, m.mode),
     codeAction: (m) => this.env.codeAction?.(m),
+    stopSubagent: (m) => {
+      if (!this.env.stopSubagent?.(m.id)) this.log.warn(`ignored Stop on subagent ${m.id}: it is not running`);
+    },
+    planDecision: (m) => void this.plans?.decide(m),
+    planOpen: (m) => this.plans?.open(m.entryId),
   };
   /** What Continue on a fix result does, by entry id; each runs once. */
   private readonly continuations = new Map<string, () => void>();
   /** User entry id -> where its message sits in the history, and the checkpoint opened before it. */
   private readonly points = new Map<string, RewindPoint>();
   private readonly approvalsPosted: { dispose(): void } | undefined;
+  /** Plan cards and their decisions. */
+  private readonly plans: PlanPanel | undefined;
 
   constructor(
     private readonly conversation: Conversation,
@@ -191,12 +203,26 @@ export class ChatController {
       void sessions.restoreOpen().catch((err) => this.log.warn(`could not restore the open session: ${err instanceof Error ? err.message : String(err)}`));
     }
     this.approvalsPosted = env.approvals?.onDidPost((m) => this.post(m));
+    this.plans = env.plans && new PlanPanel(env.plans, {
+      add: (entry) => this.addEntry(entry),
+      update: (entry) => {
+        const i = this.entries.findIndex((e) => e.id === entry.id);
+        if (i >= 0) this.entries[i] = entry;
+        this.post({ type: 'entry', entry: { ...entry } });
+      },
+      send: (display, prompt) => this.sendPrompt(display, prompt),
+      busy: () => this.busy,
+      error: (message) => this.postError(undefined, 'busy', message),
+      newId: () => this.id('e'),
+      warn: (message) => this.log.warn(message),
+    });
   }
 
   dispose(): void {
     this.skillsChanged?.dispose();
     this.composerChanged?.dispose();
     this.approvalsPosted?.dispose();
+    this.plans?.dispose();
   }
 
   /**
@@ -217,6 +243,11 @@ export class ChatController {
     this.entries.push(entry);
     this.post({ type: 'entry', entry: { ...entry } });
     return entry;
+  }
+
+  /** An `info` notice from outside a turn (the watch's offers). */
+  addNotice(text: string): void {
+    this.addEntry({ role: 'notice', id: this.id('e'), text, tone: 'info' });
   }
 
   private continueFix(entryId: string): void {
@@ -240,7 +271,16 @@ export class ChatController {
       this.log.warn(`ignored an invalid message from the chat panel: ${result.error}`);
       return;
     }
-    result.done.catch((err) => this.log.error(`chat panel message failed: ${err instanceof Error ? err.stack : String(err)}`));
+    const done = result.done.catch((err) => this.log.error(`chat panel message failed: ${err instanceof Error ? err.stack : String(err)}`));
+    this.handling.add(done);
+    void done.finally(() => this.handling.delete(done));
+  }
+
+  private readonly handling = new Set<Promise<unknown>>();
+
+  /** Waits until the panel messages received so far are handled (a turn they start is not awaited). */
+  async handled(): Promise<void> {
+    while (this.handling.size) await Promise.all([...this.handling]);
   }
 
   get busy(): boolean {

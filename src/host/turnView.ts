@@ -2,6 +2,7 @@ import type { AgentEvent, AgentOutcome } from '../core/agent/events';
 import { z } from 'zod';
 import type { Meter } from '../core/compaction/meter';
 import { COMPACTION_LIMITS, formatTokens, type ContextFigures, type HostToWebview, type TranscriptEntry } from '../shared/protocol';
+import { SubagentCards } from './subagentCards';
 
 type Entry<R extends TranscriptEntry['role']> = Extract<TranscriptEntry, { role: R }>;
 
@@ -24,6 +25,8 @@ export class TurnView {
   private readonly writes = new Map<string, string>();
   /** Paths written successfully in this run (write_file / edit_file). */
   readonly written: string[] = [];
+  /** Subagent cards (the task tool): subagentCards.ts. */
+  private readonly subagents = new SubagentCards((entry) => this.keep(entry), (entry) => this.post({ type: 'entry', entry }), () => this.newId());
 
   constructor(
     private readonly turnId: string,
@@ -92,6 +95,11 @@ export class TurnView {
         break;
       case 'usage':
         break;
+      case 'subagent_start':
+      case 'subagent_event':
+      case 'subagent_end':
+        this.subagents.handle(e);
+        break;
       case 'context':
         this.post({ type: 'context', meter: contextFigures(e.meter) });
         break;
@@ -148,6 +156,7 @@ export class TurnView {
     for (const card of this.tools.values()) {
       if (card.status === 'pending' || card.status === 'running') this.updateCard(card.id, (c) => ({ ...c, status: 'interrupted' }));
     }
+    this.subagents.finish();
     this.post({ type: 'status', turnId: this.turnId, text: '' });
     this.post({ type: 'turnEnded', turnId: this.turnId, state: outcome.state, usage: outcome.usage });
   }
@@ -205,7 +214,8 @@ const RETRY_TEXT: Record<string, string> = {
 export function summarize(input: unknown): string {
   if (typeof input !== 'object' || input === null) return '';
   const i = input as Record<string, unknown>;
-  const first = [i.command, i.path, i.pattern, i.id].find((v) => typeof v === 'string') as string | undefined;
+  // The pattern before the path: a search shows "pattern in path", not "path in path".
+  const first = [i.command, i.pattern, i.path, i.id].find((v) => typeof v === 'string') as string | undefined;
   const extra = typeof i.pattern === 'string' && typeof i.path === 'string' ? ` in ${i.path}` : '';
   const line = typeof i.line === 'number' ? `:${i.line}` : '';
   return ((first ?? '') + line + extra).split('\n')[0].slice(0, 200);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { approvalAnswer, approvalOpenDiff, approvalRequest, approvalResolved, fixContinue, fixResultEntry } from './approvalProtocol';
+import { planDecision, planEntry, planOpen, stopSubagent, subagentEntry } from './subagentProtocol';
 
 export const errorReason = z.enum([
   'no_api_key', 'bad_base_url', 'auth', 'permission', 'rate_limit', 'overloaded', 'server', 'network', 'timeout',
@@ -96,6 +97,9 @@ const transcriptEntry = z.discriminatedUnion('role', [
   compactionEntry,
   /** What "Fix with Reverie" found when it checked its fix (approvalProtocol.ts). */
   fixResultEntry,
+  /** A subagent's card and a plan to review (subagentProtocol.ts). */
+  subagentEntry,
+  planEntry,
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntry>;
 
@@ -231,6 +235,10 @@ export const webviewToHost = z.discriminatedUnion('type', [
   approvalAnswer,
   approvalOpenDiff,
   fixContinue,
+  /** A subagent card's Stop; a plan card's Approve / Another round and its document (subagentProtocol.ts). */
+  stopSubagent,
+  planDecision,
+  planOpen,
 ]);
 export type WebviewToHost = z.infer<typeof webviewToHost>;
 

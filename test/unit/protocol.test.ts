@@ -22,6 +22,9 @@ describe('host <-> webview protocol', () => {
     renameSession: (m) => void seen.push(m),
     deleteSession: (m) => void seen.push(m),
     codeAction: (m) => void seen.push(m),
+    stopSubagent: (m) => void seen.push(m),
+    planDecision: (m) => void seen.push(m),
+    planOpen: (m) => void seen.push(m),
   };
   beforeEach(() => (seen.length = 0));
 

@@ -13,7 +13,12 @@ import { hostToWebview, type HostToWebview } from '../../../src/shared/protocol'
 import { MockAnthropicServer, plainMessages, reply } from '../../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from '../fakes';
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+let chatForSettle: ChatController | undefined;
+/** The controller's handlers finished (sessions are files: a loaded machine takes a while), then a tick. */
+const settle = async () => {
+  await chatForSettle?.handled();
+  await new Promise((r) => setTimeout(r, 20));
+};
 
 describe('ChatController with the composer: mentions, mode, model, sessions', () => {
   let mock: MockAnthropicServer;
@@ -64,6 +69,7 @@ describe('ChatController with the composer: mentions, mode, model, sessions', ()
       userSkills: () => [{ name: 'explain-file', description: 'Explain a file', source: 'project' }],
       composer,
     }, log);
+    chatForSettle = chat;
     chat.onDidPost((m) => {
       assert.ok(hostToWebview.safeParse(m).success, `invalid: ${JSON.stringify(m)}`);
       posted.push(m);
