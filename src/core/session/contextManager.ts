@@ -7,10 +7,9 @@
  */
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import {
-  applyClearing, autoCompactThreshold, buildRestoration, buildSummaryRequest, CompactionBreaker, contextMeter, DEFAULT_TAIL, detectCacheBreak,
-  estimateMessagesTokens, estimateTextTokens, formatSummary, groupByRound, groupsToDrop, isFresh, MAX_SUMMARY_RETRIES,
-  MicroCompactor, microCompactSoftThreshold, NotesSchedule, notesTail, notesUpdatePrompt, parseNotesReply, restorationReminder,
-  splitForCompaction, summaryMessage, userMessagesOf, flatten, type Meter, type NotesState, type TailBounds,
+  applyClearing, autoCompactThreshold, buildRestoration, buildSummaryRequest, CompactionBreaker, contextMeter, DEFAULT_TAIL,
+  detectCacheBreak, estimateMessagesTokens, formatSummary, groupByRound, groupsToDrop, MAX_SUMMARY_RETRIES, MicroCompactor,
+  microCompactSoftThreshold, restorationReminder, splitForCompaction, summaryMessage, userMessagesOf, type Meter, type TailBounds,
 } from '../compaction';
 import type { AgentEvent, CompactionInfo } from '../agent/events';
 import { modelLimits } from '../model/contextWindow';
@@ -18,6 +17,7 @@ import type { Usage } from '../model/modelClient';
 import { ModelError } from '../model/modelError';
 import type { Logger } from '../ports';
 import type { ToolSession } from '../tools/tool';
+import { SessionNotes } from './sessionNotes';
 
 export type CompactionTrigger = CompactionInfo['trigger'];
 
@@ -66,17 +66,13 @@ export interface ContextManagerDeps {
 
 /** How much room a summary answer may take. */
 const SUMMARY_MAX_TOKENS = 20_000;
-const NOTES_MAX_OUTPUT_TOKENS = 16_000;
 /** A manual `/compact` summarises almost everything: only the latest round stays verbatim. */
 const MANUAL_TAIL: TailBounds = { minTokens: 0, minTextMessages: 1, maxTokens: 20_000 };
 
 export class ContextManager {
   private micro: MicroCompactor | undefined;
   private breaker = new CompactionBreaker();
-  private notesSchedule = new NotesSchedule();
-  private notesState: NotesState | undefined;
-  private notesRun: AbortController | undefined;
-  private notesWork: Promise<void> = Promise.resolve();
+  private readonly notes: SessionNotes | undefined;
   /** Usage of the latest main request and the history length it covered: the anchor for estimates. */
   private anchor: { historyLength: number; tokens: number } | undefined;
   private lastUsage: Usage | undefined;
@@ -84,7 +80,11 @@ export class ContextManager {
   private compactedSinceLastUsage = false;
   private readonly sessionUsage: Usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
-  constructor(private readonly deps: ContextManagerDeps) {}
+  constructor(private readonly deps: ContextManagerDeps) {
+    this.notes = deps.notes && new SessionNotes({
+      log: deps.log, store: deps.notes, complete: deps.complete, spent: (u) => this.add(u), now: () => this.now(),
+    });
+  }
 
   private now(): number {
     return this.deps.now?.() ?? Date.now();
@@ -229,39 +229,13 @@ export class ContextManager {
 
   /** Counts tool calls for the notes schedule, and starts a notes update in the background when due. */
   afterRound(history: readonly MessageParam[], toolCalls: number): void {
-    this.notesSchedule.recordToolCalls(toolCalls);
-    if (this.deps.settings().sessionNotes === false || !this.deps.notes) return;
-    const tokens = this.contextTokens(history);
-    if (!this.notesSchedule.shouldUpdate(tokens)) return;
-    this.notesSchedule.started();
-    const run = (this.notesRun = new AbortController());
-    const seen = history.length;
-    const recent = history.slice(this.notesState && this.notesState.historyLengthAtUpdate <= seen ? this.notesState.historyLengthAtUpdate : 0, seen);
-    this.notesWork = this.updateNotes(recent, seen, tokens, run.signal);
+    if (this.deps.settings().sessionNotes === false) return;
+    this.notes?.afterRound(history, toolCalls, this.contextTokens(history));
   }
 
-  private async updateNotes(recent: MessageParam[], seen: number, tokens: number, signal: AbortSignal): Promise<void> {
-    let ok = false;
-    try {
-      const current = this.notesState?.text ?? (await this.deps.notes!.read()) ?? '';
-      const reply = await this.deps.complete({ system: NOTES_SYSTEM, messages: [{ role: 'user', content: notesUpdatePrompt(current, recent) }], maxTokens: NOTES_MAX_OUTPUT_TOKENS }, signal);
-      this.add(reply.usage);
-      const text = parseNotesReply(reply.text);
-      if (!text) throw new Error('the reply held no notes');
-      await this.deps.notes!.write(text);
-      this.notesState = { text, updatedAt: this.now(), historyLengthAtUpdate: seen };
-      ok = true;
-      this.deps.log.debug(`session notes updated (${estimateTextTokens(text)} tokens, covering ${seen} messages)`);
-    } catch (err) {
-      if (!signal.aborted) this.deps.log.warn(`session notes update failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.notesSchedule.finished(ok, tokens);
-    }
-  }
-
-  /** Waits for a background notes update (tests, and before a compaction that could use them). */
+  /** Waits for a background notes update (tests, and shutdown). */
   settled(): Promise<void> {
-    return this.notesWork;
+    return this.notes?.settled() ?? Promise.resolve();
   }
 
   /**
@@ -287,17 +261,11 @@ export class ContextManager {
     let fromNotes = false;
 
     // The session notes stand in for a summary when they cover everything that is not kept verbatim.
-    if (this.notesState && this.deps.settings().sessionNotes !== false && !focus) {
-      const groups = groupByRound(history);
-      const tailGroup = notesTail(groups, this.notesState.historyLengthAtUpdate, bounds);
-      if (tailGroup !== undefined && tailGroup > 0) {
-        const tailStart = tailGroup < groups.length ? groups[tailGroup].start : history.length;
-        if (isFresh(this.notesState, { historyLength: history.length, now: this.now(), tailStart })) {
-          split = { groups, tailGroup, tailStart, toSummarise: flatten(groups.slice(0, tailGroup)), tail: flatten(groups.slice(tailGroup)) };
-          summary = this.notesState.text.trim();
-          fromNotes = true;
-        }
-      }
+    const fromNotesSummary = this.deps.settings().sessionNotes !== false && !focus ? this.notes?.asSummary(history, bounds) : undefined;
+    if (fromNotesSummary) {
+      split = fromNotesSummary.split;
+      summary = fromNotesSummary.summary;
+      fromNotes = true;
     }
     if (!split.toSummarise.length && trigger !== 'manual') {
       // A few huge rounds: the usual tail would be everything. Keep only the latest round verbatim.
@@ -347,8 +315,7 @@ export class ContextManager {
     this.savedByClearing = 0;
     this.anchor = undefined;
     this.compactedSinceLastUsage = true;
-    if (this.notesState) this.notesState = { ...this.notesState, historyLengthAtUpdate: 0 };
-    this.notesSchedule.compacted(this.contextTokens(history));
+    this.notes?.compacted(this.contextTokens(history));
     this.breaker.recordSuccess();
     const result: CompactionSummary = {
       trigger,
@@ -410,12 +377,10 @@ export class ContextManager {
 
   /** A new conversation: forget everything. */
   reset(): void {
-    this.notesRun?.abort();
+    this.notes?.reset();
     this.micro = undefined;
     this.savedByClearing = 0;
     this.breaker = new CompactionBreaker();
-    this.notesSchedule = new NotesSchedule();
-    this.notesState = undefined;
     this.anchor = undefined;
     this.lastUsage = undefined;
     this.compactedTo = undefined;
@@ -439,5 +404,3 @@ export function cacheAnchor(history: readonly MessageParam[], cleared: ReadonlyS
   }
   return undefined;
 }
-
-const NOTES_SYSTEM = 'You maintain concise, specific working notes for a coding session. Reply only with the notes in the format asked for.';
