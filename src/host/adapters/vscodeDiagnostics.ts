@@ -44,6 +44,33 @@ export class VsCodeDiagnostics extends Disposable implements Diagnostics {
   }
 
   /** Waits for the language server to catch up with a recent change to `uri` (see the class comment). */
+  /**
+   * Waits for the language server to report on `uri` (see get), then for its reports to stop
+   * changing for `quietMs` (at most `maxMs`), and returns them: after a fix or a save, the problems
+   * as they will stay, not a half-updated set.
+   */
+  async quiet(uri: vscode.Uri, quietMs = 800, maxMs = 8_000): Promise<readonly vscode.Diagnostic[]> {
+    await this.get(uri.fsPath);
+    const wanted = uri.toString();
+    await new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout>;
+      const done = () => {
+        sub.dispose();
+        clearTimeout(timer);
+        clearTimeout(cap);
+        resolve();
+      };
+      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (!e.uris.some((u) => u.toString() === wanted)) return;
+        clearTimeout(timer);
+        timer = setTimeout(done, quietMs);
+      });
+      timer = setTimeout(done, quietMs);
+      const cap = setTimeout(done, maxMs);
+    });
+    return vscode.languages.getDiagnostics(uri);
+  }
+
   private async settle(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
     const edited = this.lastEdit.get(key);

@@ -15,8 +15,6 @@ const ASK_KIND = vscode.CodeActionKind.Refactor.append('reverie');
 
 /** How long to wait for the first new report after an edit, then for the reports to stop changing. */
 const FIRST_REPORT_MS = 5_000;
-const QUIET_MS = 800;
-const MAX_QUIET_WAIT_MS = 8_000;
 const TEST_TIMEOUT_MS = 10 * 60_000;
 
 export interface FixThisDeps {
@@ -165,27 +163,9 @@ export class FixThis extends Disposable implements vscode.CodeActionProvider {
     return verdict({ ...input, test: { command, outcome: await this.runTests(command, job.uri) } });
   }
 
-  /** Waits for the language server to report on the changed file, then for its reports to stop changing. */
-  private async settledDiagnostics(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
-    await this.diagnostics.get(uri.fsPath);
-    const key = uri.toString();
-    await new Promise<void>((resolve) => {
-      let quiet: ReturnType<typeof setTimeout>;
-      const done = () => {
-        sub.dispose();
-        clearTimeout(quiet);
-        clearTimeout(cap);
-        resolve();
-      };
-      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-        if (!e.uris.some((u) => u.toString() === key)) return;
-        clearTimeout(quiet);
-        quiet = setTimeout(done, QUIET_MS);
-      });
-      quiet = setTimeout(done, QUIET_MS);
-      const cap = setTimeout(done, MAX_QUIET_WAIT_MS);
-    });
-    return vscode.languages.getDiagnostics(uri);
+  /** The file's problems once the language server has reported and stopped changing them. */
+  private settledDiagnostics(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
+    return this.diagnostics.quiet(uri);
   }
 
   /** The test command through the agent's gate (rules, mode, the approval card) and command runner. */

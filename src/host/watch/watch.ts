@@ -12,8 +12,6 @@ import { budgetSpentText, DEFAULT_TOKENS_PER_HOUR, offerText, testFailurePrompt,
 
 /** How long to wait for the first report after a save, then for the reports to stop changing. */
 const FIRST_REPORT_MS = 5_000;
-const QUIET_MS = 800;
-const MAX_QUIET_WAIT_MS = 8_000;
 /** Saves closer together than this run the test command once. */
 const TEST_DEBOUNCE_MS = 2_000;
 const TEST_TIMEOUT_MS = 10 * 60_000;
@@ -113,22 +111,9 @@ export class Watch extends Disposable {
     this.consider({ kind: 'errors', file: vscode.workspace.asRelativePath(uri, false), before, after }, uri);
   }
 
-  /** Waits for the language server to report on the saved file, then for its reports to stop changing. */
-  private async settled(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
-    await this.diagnostics.get(uri.fsPath);
-    const wanted = uri.toString();
-    await new Promise<void>((resolve) => {
-      let quiet: ReturnType<typeof setTimeout>;
-      const done = () => (sub.dispose(), clearTimeout(quiet), clearTimeout(cap), resolve());
-      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-        if (!e.uris.some((u) => u.toString() === wanted)) return;
-        clearTimeout(quiet);
-        quiet = setTimeout(done, QUIET_MS);
-      });
-      quiet = setTimeout(done, QUIET_MS);
-      const cap = setTimeout(done, MAX_QUIET_WAIT_MS);
-    });
-    return vscode.languages.getDiagnostics(uri);
+  /** The file's problems once the language server has reported and stopped changing them. */
+  private settled(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
+    return this.diagnostics.quiet(uri);
   }
 
   private scheduleTests(uri: vscode.Uri): void {
