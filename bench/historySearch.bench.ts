@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { messageRecord, serializeRecord, sessionHeader } from '../src/core/session/transcript';
 import { searchHistory } from '../src/node/nodeTranscripts';
+import { rng } from './random';
 
 const DEFAULT_RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
 const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
@@ -17,15 +18,6 @@ const dir = arg('dir') ?? path.join(os.tmpdir(), `reverie-history-bench-${gb}gb`
 const rgPath = arg('rg') ?? (existsSync(DEFAULT_RG) ? DEFAULT_RG : undefined);
 const SESSION_BYTES = 2 * 1024 * 1024;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ('the a of to and in is it that for on with as this be are by not or from at we you can will if but function return ' +
   'const let import export class interface type async await error test file path config build run value string number ' +

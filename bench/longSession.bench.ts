@@ -53,6 +53,7 @@ import * as path from 'node:path';
 import { countTokens, MockAnthropicServer, reply, toolCall, type MockStep, type RecordedRequest } from '../test/fixtures/mockAnthropic';
 import { SUMMARY_SYSTEM, SUMMARY_SECTIONS } from '../src/core/compaction/summary';
 import { NOTES_SECTIONS } from '../src/core/compaction/notes';
+import { rng } from './random';
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -75,15 +76,6 @@ const READ_MAX_LINE_CHARS = 2000;
 
 // ---- deterministic content -------------------------------------------------------------------
 
-/** mulberry32, as in historySearch.bench.ts. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const IDENTS = ('request response cache entry session token buffer stream parser config options handler result value ' +
   'items index count offset limit retry timeout signal reader writer schema record message context budget window ' +

@@ -21,6 +21,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
+import { rng } from './random';
 
 const root = path.resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -32,16 +33,6 @@ const MESSAGES = arg('messages', 5000);
 const CHARS = arg('chars', 100_000);
 const DELTAS_PER_FRAME = 4;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run streams the same text. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the parser returns a token stream that the checker walks once while keeping scopes in a map so lookups stay cheap even for large files with many nested blocks and imports'.split(' ');
 
