@@ -1,6 +1,5 @@
 /** The CLI: the task tool with agents discovered from --cwd, subagent events in stream-json, transcripts on disk. */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,19 +8,9 @@ import { parseTranscript } from '../../../src/core/session/transcript';
 import { searchHistory } from '../../../src/node/nodeTranscripts';
 import { MockAnthropicServer, reply, toolCall, systemText } from '../../fixtures/mockAnthropic';
 import { toolResultCount } from './harness';
+import { CLI, runCli } from '../cli/runCli';
 
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('subagents in the CLI (dist/cli.js)', function () {
   this.timeout(60_000);

@@ -1,30 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FINAL_ANSWER, copyBuggyRepo, fixScenario, toolResultsSent } from '../../fixtures/fixScenario';
 import { MockAnthropicServer, reply, toolCall, systemText } from '../../fixtures/mockAnthropic';
 import { projectMemoryDir, transcriptsDir } from '../../../src/core/memory/locations';
+import { CLI, runCli } from './runCli';
 
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
-interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'], // no terminal: "ask" cannot ask
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
-  });
-}
 
 describe('headless CLI (dist/cli.js) against the mock API', function () {
   this.timeout(60_000);

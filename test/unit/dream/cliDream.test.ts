@@ -1,24 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DREAM_LOG_FILE } from '../../../src/core/dream/types';
 import { MockAnthropicServer, reply, toolCall } from '../../fixtures/mockAnthropic';
 import { topic } from './support';
+import { CLI, runCli } from '../cli/runCli';
 
-const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('reverie dream (dist/cli.js)', function () {
   this.timeout(60_000);
