@@ -1,18 +1,12 @@
 import type { TranscriptEntry, WebviewToHost } from '../src/shared/protocol';
-import { decorateCodeBlocks } from './codeBlocks';
-import { compactionLine, compactionSummaryLabel } from './contextMeter';
-import { nextBlockStart } from './markdown';
+import { fillCompaction, fillTool, isTodo, thinkingView, type ToolEntry } from './entryViews';
+import { StreamedMarkdown, fragment } from './streamedMarkdown';
 import { VirtualList, type ListGeometry } from './virtualList';
 
-type ToolEntry = Extract<TranscriptEntry, { role: 'tool' }>;
-type CompactionEntry = Extract<TranscriptEntry, { role: 'compaction' }>;
 type Role = TranscriptEntry['role'];
 type EndState = 'completed' | 'aborted_streaming' | 'aborted_tools' | 'max_turns' | 'max_tokens' | 'model_error' | 'prompt_too_long';
 
 const ACTION_LABELS = { setApiKey: 'Set API Key', retry: 'Retry', openSettings: 'Open Settings', newConversation: 'New Conversation' } as const;
-const TOOL_STATUS = { pending: '…', running: '…', done: '✓', error: '✗', interrupted: '⏹' } as const;
-const TODO_MARK = { pending: '☐', in_progress: '◐', completed: '☑' } as const;
-const TODO_LABEL = { pending: 'to do', in_progress: 'in progress', completed: 'done' } as const;
 const END_NOTES: Partial<Record<EndState, string>> = {
   aborted_streaming: 'Stopped',
   aborted_tools: 'Stopped',
@@ -21,51 +15,6 @@ const END_NOTES: Partial<Record<EndState, string>> = {
 };
 /** The transcript's CSS: `#transcript { gap: 10px; padding: 10px 0 }`. */
 const GAP = 10;
-
-/**
- * A streamed answer rendered block by block: finished top-level blocks are rendered once (their
- * HTML kept, so a remount is cheap); each frame re-renders only the block still being written.
- */
-class StreamedMarkdown {
-  text = '';
-  private readonly done: string[] = [];
-  private doneEnd = 0;
-  private painted = 0;
-  private tail: Node[] = [];
-
-  constructor(private readonly render: (markdown: string) => string) {}
-
-  /** A new, empty `body` that the next frame's paint() fills. */
-  detach(): void {
-    this.painted = 0;
-    this.tail = [];
-  }
-
-  /** Brings `body` up to date with `text`; `fresh` when `body` is new (a mount). */
-  paint(body: HTMLElement, fresh: boolean): void {
-    for (let next = nextBlockStart(this.text, this.doneEnd); next !== -1; next = nextBlockStart(this.text, this.doneEnd)) {
-      this.done.push(this.render(this.text.slice(this.doneEnd, next)));
-      this.doneEnd = next;
-    }
-    if (fresh) {
-      body.replaceChildren();
-      this.painted = 0;
-      this.tail = [];
-    }
-    for (const node of this.tail) node.parentNode?.removeChild(node);
-    for (; this.painted < this.done.length; this.painted++) body.append(fragment(this.done[this.painted]));
-    const tail = fragment(this.render(this.text.slice(this.doneEnd)));
-    this.tail = [...tail.childNodes];
-    body.append(tail);
-  }
-}
-
-function fragment(html: string): DocumentFragment {
-  const t = document.createElement('template');
-  t.innerHTML = html; // sanitised HTML from the markdown renderer
-  decorateCodeBlocks(t.content);
-  return t.content;
-}
 
 interface Row {
   entry: TranscriptEntry;
@@ -185,7 +134,7 @@ export class Transcript {
       row.entry = entry;
       const el = this.list.element(entry.id);
       // A todo card and a plain card are built differently; otherwise refresh in place (keeps focus and <details>).
-      if (el && el.classList.contains('todo') === isTodo(entry)) this.list.update(entry.id, row, (e) => this.fillTool(e, entry, row));
+      if (el && el.classList.contains('todo') === isTodo(entry)) this.list.update(entry.id, row, (e) => fillTool(e, entry, row.open));
       else this.list.update(entry.id, row);
     } else {
       this.list.push(entry.id, { entry });
@@ -249,7 +198,7 @@ export class Transcript {
       el.textContent = entry.text; // the user's own text, shown as typed
     } else if (entry.role === 'assistant') {
       el.className = 'msg assistant';
-      if (entry.thinking) el.append(this.thinking(entry.thinking));
+      if (entry.thinking) el.append(thinkingView(entry.thinking, this.render));
       const body = document.createElement('div');
       body.className = 'markdown';
       el.append(body);
@@ -268,10 +217,10 @@ export class Transcript {
       el.textContent = entry.text;
     } else if (entry.role === 'compaction') {
       el.className = 'compaction';
-      this.fillCompaction(el, entry);
+      fillCompaction(el, entry, this.render);
     } else if (entry.role === 'tool') {
       el.className = isTodo(entry) ? 'tool todo' : 'tool';
-      this.fillTool(el, entry, row);
+      fillTool(el, entry, row.open);
     } else if (entry.role === 'error') {
       el.className = 'msg error';
       el.setAttribute('role', 'alert');
@@ -294,57 +243,6 @@ export class Transcript {
     el.dataset.id = entry.id;
     for (const d of this.decorators) d(el, entry);
     return el;
-  }
-
-  private thinking(text: string): HTMLElement {
-    const details = document.createElement('details');
-    details.className = 'thinking';
-    const summary = document.createElement('summary');
-    summary.textContent = 'Thinking';
-    const body = document.createElement('div');
-    body.className = 'markdown thinking-body';
-    body.append(fragment(this.render(text)));
-    details.append(summary, body);
-    return details;
-  }
-
-  /** A divider with the figures; the summary (model output) folded, rendered like any answer. */
-  private fillCompaction(el: HTMLElement, entry: CompactionEntry): void {
-    el.dataset.trigger = entry.trigger;
-    const line = document.createElement('div');
-    line.className = 'compaction-line';
-    line.setAttribute('role', 'separator');
-    const label = document.createElement('span');
-    label.className = 'compaction-label';
-    label.textContent = compactionLine(entry);
-    line.append(label);
-    line.setAttribute('aria-label', label.textContent);
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = compactionSummaryLabel(entry);
-    const body = document.createElement('div');
-    body.className = 'markdown compaction-summary';
-    body.append(fragment(this.render(entry.summary)));
-    details.append(summary, body);
-    el.append(line, details);
-  }
-
-  private fillTool(el: HTMLElement, entry: ToolEntry, row: Row): void {
-    el.dataset.status = entry.status;
-    el.dataset.tool = entry.name;
-    let details = el.querySelector('details');
-    if (!details) {
-      details = document.createElement('details');
-      details.innerHTML = '<summary><span class="tool-status"></span><span class="tool-name"></span><span class="tool-summary"></span></summary>';
-      el.append(details);
-      if (isTodo(entry)) details.open = row.open ?? true;
-      else details.open = row.open ?? false;
-    }
-    (details.querySelector('.tool-status') as HTMLElement).textContent = TOOL_STATUS[entry.status];
-    (details.querySelector('.tool-name') as HTMLElement).textContent = isTodo(entry) ? 'Todo' : entry.name;
-    (details.querySelector('.tool-summary') as HTMLElement).textContent = isTodo(entry) ? todoSummary(entry.todos!) : entry.summary;
-    details.querySelector(':scope > .tool-output, :scope > .todo-list')?.remove();
-    details.append(isTodo(entry) ? todoList(entry.todos!) : toolOutput(entry.output));
   }
 
   private onClick(e: Event): void {
@@ -433,41 +331,6 @@ export class Transcript {
       default: return 24;
     }
   }
-}
-
-const isTodo = (entry: ToolEntry): boolean => entry.name === 'todo_write' && Array.isArray(entry.todos);
-
-function todoSummary(todos: NonNullable<ToolEntry['todos']>): string {
-  const done = todos.filter((t) => t.status === 'completed').length;
-  return `${done} of ${todos.length} done`;
-}
-
-function todoList(todos: NonNullable<ToolEntry['todos']>): HTMLElement {
-  const list = document.createElement('ul');
-  list.className = 'todo-list';
-  list.setAttribute('aria-label', 'Todo list');
-  for (const todo of todos) {
-    const item = document.createElement('li');
-    item.dataset.status = todo.status;
-    const mark = document.createElement('span');
-    mark.className = 'todo-mark';
-    mark.setAttribute('role', 'img');
-    mark.setAttribute('aria-label', TODO_LABEL[todo.status]);
-    mark.textContent = TODO_MARK[todo.status];
-    const text = document.createElement('span');
-    text.className = 'todo-text';
-    text.textContent = todo.content;
-    item.append(mark, text);
-    list.append(item);
-  }
-  return list;
-}
-
-function toolOutput(output: string): HTMLElement {
-  const pre = document.createElement('pre');
-  pre.className = 'tool-output';
-  pre.textContent = output || '(no output yet)';
-  return pre;
 }
 
 function flashLabel(button: HTMLButtonElement, text: string): void {
