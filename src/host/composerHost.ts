@@ -102,7 +102,9 @@ export class ComposerHost extends Disposable {
     const files = await this.files();
     const items: MentionItem[] = [
       ...specials,
-      ...files.map((f): MentionItem => ({ kind: f.dir ? 'folder' : 'file', label: f.dir ? `${f.path}/` : f.path, insert: f.path })),
+      // A path too long for the message cannot be mentioned whole; cutting it would name another file.
+      ...files.filter((f) => f.path.length < COMPOSER_LIMITS.path)
+        .map((f): MentionItem => ({ kind: f.dir ? 'folder' : 'file', label: f.dir ? `${f.path}/` : f.path, insert: f.path })),
     ];
     return rankFuzzy(items, query, (i) => i.label, COMPOSER_LIMITS.mentionItems);
   }
@@ -117,7 +119,8 @@ export class ComposerHost extends Disposable {
     if (doc.uri.scheme !== 'file') return { kind: 'selection', label: 'selection', insert: 'selection', detail: `${path.basename(doc.fileName)}:${start.line + 1}-${last}` };
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     const where = `${rel}:${start.line + 1}-${last}`;
-    return { kind: 'selection', label: 'selection', insert: where.slice(0, COMPOSER_LIMITS.text), detail: where };
+    if (where.length > COMPOSER_LIMITS.path) return undefined;
+    return { kind: 'selection', label: 'selection', insert: where, detail: where };
   }
 
   private files(): Promise<Array<{ path: string; dir: boolean }>> {

@@ -118,16 +118,16 @@ export const slashCommand = z.object({
 export type SlashCommand = z.infer<typeof slashCommand>;
 
 /** Limits on the composer's popups, mode and model pickers, and the sessions view. */
-export const COMPOSER_LIMITS = { mentionItems: 50, text: 300, query: 200, models: 20, sessions: 200, title: 120 } as const;
+export const COMPOSER_LIMITS = { mentionItems: 50, text: 300, path: 1024, query: 200, models: 20, sessions: 200, title: 120 } as const;
 
 /** Something the user can mention as `@insert`: a workspace file or folder, the selection, problems, terminal output. */
 export const mentionItem = z.object({
   kind: z.enum(['file', 'folder', 'selection', 'problems', 'terminal']),
   /** What the list shows (a path, or the name of the special mention). */
-  label: z.string().max(COMPOSER_LIMITS.text),
+  label: z.string().max(COMPOSER_LIMITS.path),
   /** What goes after the `@` in the input: a relative path, `path:12-20`, `problems`, `terminal`. */
-  insert: z.string().max(COMPOSER_LIMITS.text),
-  detail: z.string().max(COMPOSER_LIMITS.text).optional(),
+  insert: z.string().max(COMPOSER_LIMITS.path),
+  detail: z.string().max(COMPOSER_LIMITS.path).optional(),
 });
 export type MentionItem = z.infer<typeof mentionItem>;
 

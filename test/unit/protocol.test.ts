@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { COMPACTION_LIMITS, dispatch, formatTokens, hostToWebview, SLASH_LIMITS, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
+import { COMPACTION_LIMITS, COMPOSER_LIMITS, dispatch, formatTokens, hostToWebview, SLASH_LIMITS, webviewToHost, type HandlerMap, type WebviewToHost } from '../../src/shared/protocol';
 
 describe('host <-> webview protocol', () => {
   const seen: WebviewToHost[] = [];
@@ -94,5 +94,12 @@ describe('host <-> webview protocol', () => {
 
   it('writes token counts the way the panel shows them', () => {
     assert.deepEqual([0, 950, 999, 1_000, 24_300, 168_000, 999_499, 999_500, 1_000_000, 1_250_000].map(formatTokens), ['0', '950', '999', '1k', '24k', '168k', '999k', '1M', '1M', '1.3M']);
+  });
+
+  it('mention items carry workspace paths up to the path limit (a deep path is not a reason to drop the popup)', () => {
+    const item = (p: string) => ({ type: 'mentionItems', requestId: 1, items: [{ kind: 'file', label: p, insert: p }] });
+    const deep = `${'nested-folder/'.repeat(30)}file.ts`; // 427 characters: over the old 300 limit
+    assert.equal(hostToWebview.safeParse(item(deep)).success, true);
+    assert.equal(hostToWebview.safeParse(item('x'.repeat(COMPOSER_LIMITS.path + 1))).success, false);
   });
 });
