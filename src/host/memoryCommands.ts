@@ -5,20 +5,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { indexLinks } from '../core/memory/memoryIndex';
-import { INDEX_FILE, INDEX_LINE_SOFT_MAX, MEMORY_TYPE_HELP, MEMORY_TYPES, type MemoryType } from '../core/memory/schema';
-import type { FileSystem } from '../core/ports';
+import { INDEX_FILE, MEMORY_TYPE_HELP, MEMORY_TYPES, type MemoryType } from '../core/memory/schema';
+import { createMemory, escapeTitle, readText, slugify, validateDescription, validateName, yamlScalar, type MemoryCommandDeps, type NewMemory } from './memoryEdits';
 import type { MemoryNode, MemoryTreeProvider } from './memoryTreeProvider';
 
-export interface MemoryCommandDeps {
-  fs: FileSystem;
-  projectMemoryDir: () => string;
-}
-
-export interface NewMemory {
-  type: MemoryType;
-  name: string;
-  description: string;
-}
+export { createMemory, indexLine, slugify, validateDescription, validateName, type MemoryCommandDeps, type NewMemory } from './memoryEdits';
 
 /** What delete removed, enough to put it back. */
 export interface DeletedMemory {
@@ -29,48 +20,6 @@ export interface DeletedMemory {
   indexLines: Array<{ line: number; text: string }>;
 }
 
-export function indexLine(name: string, file: string, description: string): string {
-  return `- [${escapeTitle(name)}](${file}) — ${description}`;
-}
-
-export function validateName(name: string): string | undefined {
-  if (!name.trim()) return 'A name is required.';
-  if (name.includes('\n')) return 'The name must be one line.';
-  if (!slugify(name)) return 'The name needs at least one letter or digit.';
-  return undefined;
-}
-
-export function validateDescription(name: string, description: string): string | undefined {
-  const d = description.trim();
-  if (!d) return 'A one-line description is required: Reverie uses it to decide when to read this memory.';
-  if (/[\r\n]/.test(d)) return 'The description must be one line.';
-  const len = indexLine(name.trim(), `${slugify(name)}.md`, d).length;
-  if (len > INDEX_LINE_SOFT_MAX) return `The index line would be ${len} characters; keep it under ${INDEX_LINE_SOFT_MAX} (shorten by ${len - INDEX_LINE_SOFT_MAX}).`;
-  return undefined;
-}
-
-export function slugify(name: string): string {
-  return name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
-}
-
-/** Writes `<slug>.md` with frontmatter and adds its line to MEMORY.md (created if missing). Returns the new file's path. */
-export async function createMemory(deps: MemoryCommandDeps, input: NewMemory): Promise<string> {
-  const problem = validateName(input.name) ?? validateDescription(input.name, input.description);
-  if (problem) throw new Error(problem);
-  const dir = deps.projectMemoryDir();
-  const name = input.name.trim();
-  const description = input.description.trim();
-  const slug = slugify(name);
-  let file = `${slug}.md`;
-  for (let n = 2; await deps.fs.stat(path.join(dir, file)); n++) file = `${slug}-${n}.md`;
-  const target = path.join(dir, file);
-  await deps.fs.writeFile(target, `---\nname: ${yamlScalar(name)}\ndescription: ${yamlScalar(description)}\ntype: ${input.type}\n---\n\n`);
-  const indexPath = path.join(dir, INDEX_FILE);
-  const index = await readText(deps.fs, indexPath);
-  const prefix = index === undefined || index === '' ? '' : index.endsWith('\n') ? index : `${index}\n`;
-  await deps.fs.writeFile(indexPath, `${prefix}${indexLine(name, file, description)}\n`);
-  return target;
-}
 
 /** Renames a topic file to the slug of `newName`, updates its frontmatter name and its index link. Returns the new path. */
 export async function renameMemory(deps: MemoryCommandDeps, from: string, newName: string): Promise<string> {
@@ -106,9 +55,9 @@ export async function renameMemory(deps: MemoryCommandDeps, from: string, newNam
 /** Deletes a topic file (to the trash when the file system has one) and its index lines; returns what restoreMemory needs. */
 export async function deleteMemory(deps: MemoryCommandDeps, file: string): Promise<DeletedMemory> {
   const content = await deps.fs.readFile(file);
-  await deleteToTrash(vscode.Uri.file(file));
   const indexPath = path.join(path.dirname(file), INDEX_FILE);
-  const index = await readText(deps.fs, indexPath);
+  const index = await readText(deps.fs, indexPath); // before the delete: an unreadable index stops it
+  await deleteToTrash(vscode.Uri.file(file));
   const removed: DeletedMemory['indexLines'] = [];
   if (index !== undefined) {
     const lines = index.split('\n');
@@ -216,9 +165,6 @@ export async function askNewMemory(): Promise<NewMemory | undefined> {
   return { type: picked.label as MemoryType, name, description };
 }
 
-function escapeTitle(name: string): string {
-  return name.replace(/[[\]\\]/g, '\\$&');
-}
 
 function linksTo(index: string, file: string): Array<{ title: string; file: string; line: number }> {
   // indexLinks counts lines from 1; callers index the split text from 0.
@@ -227,12 +173,4 @@ function linksTo(index: string, file: string): Array<{ title: string; file: stri
     .map((l) => ({ title: l.title, file: l.file, line: l.line - 1 }));
 }
 
-async function readText(fs: FileSystem, p: string): Promise<string | undefined> {
-  if (!(await fs.stat(p))) return undefined;
-  return new TextDecoder().decode(await fs.readFile(p));
-}
 
-/** A YAML scalar: plain when that is unambiguous, otherwise double-quoted (JSON strings are valid YAML). */
-function yamlScalar(s: string): string {
-  return /^[A-Za-z0-9][^:#\n"'{}[\],&*!|>%@`]*$/.test(s) && !/\s$/.test(s) ? s : JSON.stringify(s);
-}

@@ -5,7 +5,7 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import {
   INDEX_FILE, INDEX_LINE_WARN, INDEX_MAX_BYTES, INDEX_MAX_LINES, SKILL_KEY_HELP, TOPIC_KEY_HELP,
-  skillFrontmatter, topicFrontmatter,
+  keyedMessage, skillFrontmatter, topicFrontmatter,
 } from '../core/memory/schema';
 import { CLAUDE_CODE_TOOLS, entryToolName, toolEntries } from '../core/skills/allowedTools';
 import { nodeSource, parseFrontmatter, splitLines, type LineRange, type ParsedFrontmatter } from './frontmatter';
@@ -21,7 +21,12 @@ export interface MemoryDiagnostic extends LineRange {
   code: string;
   /** The text is not used (shown faded), e.g. index lines past a cap. */
   unnecessary?: true;
+  /** For a diagnostic over several lines: the 0-based line it ends on (`endChar` is on that line). */
+  endLine?: number;
 }
+
+/** Per-line diagnostics of one kind stop after this many; a huge file gets one more covering the rest. */
+const MAX_LINE_DIAGNOSTICS = 1000;
 
 export type DocumentKind = 'index' | 'topic' | 'skill';
 
@@ -83,17 +88,25 @@ export function analyzeIndex(text: string, siblingNames: readonly string[]): Mem
     out.push({ ...whole(0), severity: 'warning', code: 'index-over-bytes',
       message: `${INDEX_FILE} is over ${fmt(INDEX_MAX_BYTES)} bytes; only its first ${fmt(loaded)} lines are loaded. Keep one short line per entry and move detail into topic files.` });
   }
-  for (let i = loaded; i < lines.length; i++) {
+  const perLine = Math.min(lines.length, loaded + MAX_LINE_DIAGNOSTICS);
+  for (let i = loaded; i < perLine; i++) {
     const cap = i < byLines ? `${fmt(INDEX_MAX_BYTES)}-byte` : `${INDEX_MAX_LINES}-line`;
     out.push({ ...whole(i), severity: 'hint', code: 'index-not-loaded', message: `not loaded: past the ${cap} cap`, unnecessary: true });
   }
+  if (perLine < lines.length) {
+    // A 10 MB index would otherwise get a diagnostic per line: one covers the rest.
+    out.push({ line: perLine, startChar: 0, endLine: lines.length - 1, endChar: lines[lines.length - 1].length, severity: 'hint', code: 'index-not-loaded',
+      message: `not loaded: lines ${fmt(perLine + 1)}–${fmt(lines.length)} are past the cap`, unnecessary: true });
+  }
+  let longLines = 0;
+  let brokenLinks = 0;
 
   const linked = new Set<string>();
   let inFence = false;
   lines.forEach((line, i) => {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
     if (inFence) return;
-    if (line.length > INDEX_LINE_WARN) {
+    if (line.length > INDEX_LINE_WARN && longLines++ < MAX_LINE_DIAGNOSTICS) {
       out.push({ line: i, startChar: INDEX_LINE_WARN, endChar: line.length, severity: 'warning', code: 'index-line-too-long',
         message: `line is ${fmt(line.length)} characters; an index entry should be one short line (over ${INDEX_LINE_WARN} is too long). Move detail into a topic file.` });
     }
@@ -101,7 +114,7 @@ export function analyzeIndex(text: string, siblingNames: readonly string[]): Mem
       const name = siblingTarget(link.target);
       if (name === undefined) continue;
       linked.add(name);
-      if (!siblingNames.includes(name)) {
+      if (!siblingNames.includes(name) && brokenLinks++ < MAX_LINE_DIAGNOSTICS) {
         out.push({ line: i, startChar: link.start, endChar: link.start + link.target.length, severity: 'warning', code: 'index-broken-link',
           message: `no topic file "${name}" beside ${INDEX_FILE}` });
       }
@@ -150,8 +163,16 @@ export function analyzeTopic(text: string): MemoryDiagnostic[] {
 
 /** SKILL.md: the skill schema, plus tool names in `allowed-tools`. */
 export function analyzeSkill(text: string): MemoryDiagnostic[] {
-  return checkFrontmatter(text, skillFrontmatter, SKILL_KEY_HELP, checkAllowedTools);
+  return checkFrontmatter(text, skillSchema, SKILL_KEY_HELP, checkAllowedTools);
 }
+
+/** A SKILL.md without a name (or `name: null`) loads under its folder's name, as in Claude Code: not an error. */
+const skillSchema: Schema = {
+  safeParse: (data) => {
+    const d = data as Record<string, unknown>;
+    return skillFrontmatter.safeParse(d.name === undefined || d.name === null ? { ...d, name: 'folder-name' } : d);
+  },
+};
 
 interface Schema {
   safeParse(data: unknown): { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
@@ -182,7 +203,7 @@ function checkFrontmatter(
           message: `missing "${key}"${help[key] ? `: ${help[key]}` : ''}` });
       } else {
         const range = fm.valueRange(key) ?? { line: 0, startChar: 0, endChar: 3 };
-        out.push({ ...range, severity: 'error', code: 'frontmatter-invalid', message: issue.message });
+        out.push({ ...range, severity: 'error', code: 'frontmatter-invalid', message: keyedMessage(key, issue.message) });
       }
     }
   }

@@ -57,7 +57,7 @@ function kindOf(uri: string): { kind: DocumentKind; siblings: string[] } | undef
 
 function toLsp(d: MemoryDiagnostic): Diagnostic {
   return {
-    range: { start: { line: d.line, character: d.startChar }, end: { line: d.line, character: d.endChar } },
+    range: { start: { line: d.line, character: d.startChar }, end: { line: d.endLine ?? d.line, character: d.endChar } },
     severity: SEVERITY[d.severity],
     message: d.message,
     code: d.code,

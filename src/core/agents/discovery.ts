@@ -8,6 +8,8 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseFrontmatter } from '../memory/frontmatter';
+import { keyedMessage } from '../memory/schema';
+import { markdownText } from '../memory/textFile';
 import type { FileSystem, Logger } from '../ports';
 import { CLAUDE_CODE_TOOLS, toolEntries } from '../skills/allowedTools';
 import { projectLevels } from '../skills/discovery';
@@ -30,7 +32,7 @@ const positiveInt = (key: string) => z.number({ error: `${key}: a positive whole
 
 const agentFrontmatter = z.looseObject({
   name: z.string().regex(AGENT_NAME, 'name: lower-case letters, digits and hyphens, at most 64 characters'),
-  description: z.string({ error: 'description is required' }).trim().min(1, 'description is required').max(1024, 'description: at most 1024 characters'),
+  description: z.string().trim().min(1, 'description is required').max(1024, 'description: at most 1024 characters'),
   tools: z.union([z.string(), z.array(z.string())], { error: 'tools: a list of tool names' }).optional(),
   model: z.string().optional(),
   'max-turns': positiveInt('max-turns').optional(),
@@ -89,7 +91,9 @@ async function readAgentFolder(fs: FileSystem, dir: string, source: AgentSource,
     let text: string;
     try {
       if ((await fs.stat(file))?.kind !== 'file') continue;
-      text = new TextDecoder().decode(await fs.readFile(file));
+      const read = markdownText(await fs.readFile(file));
+      if (read.problem !== undefined) throw new Error(`${entry.name} ${read.problem}`);
+      text = read.text;
     } catch (err) {
       skip(`cannot be read: ${message(err)}`);
       continue;
@@ -117,7 +121,7 @@ export function parseAgentFile(text: string, info: { file: string; source: Agent
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-    return { problem: key !== undefined && !(key in data) ? `${key} is required` : issue.message };
+    return { problem: key !== undefined && !(key in data) ? `${key} is required` : key === undefined ? issue.message : keyedMessage(key, issue.message) };
   }
   const f = result.data;
   const prompt = fm.body.trim();

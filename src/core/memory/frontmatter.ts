@@ -4,7 +4,7 @@
  * language server can point at it and the loader can still show the file.
  */
 import { parseDocument } from 'yaml';
-import { TOPIC_KEY_HELP, topicFrontmatter, type TopicFrontmatter } from './schema';
+import { keyedMessage, TOPIC_KEY_HELP, topicFrontmatter, type TopicFrontmatter } from './schema';
 
 export interface FrontmatterIssue {
   message: string;
@@ -93,7 +93,7 @@ export function parseTopic(text: string): ParsedTopic {
         ? 'frontmatter must be a mapping of keys (name, description, type)'
         : missing
           ? `${key} is required${TOPIC_KEY_HELP[key] ? `: ${TOPIC_KEY_HELP[key]}` : ''}`
-          : issue.message;
+          : keyedMessage(key, issue.message);
     return { message, line: key === undefined ? 2 : keyLine(parsed.yaml ?? '', key) };
   });
   return { body: parsed.body, issues };

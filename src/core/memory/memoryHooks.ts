@@ -68,7 +68,10 @@ export function memoryHooks(fs: FileSystem, places: () => MemoryPlaces, log: Log
       const instructions = await loadInstructions(fs, options);
       nested = new NestedInstructions(fs, options, instructions);
       const [projectIndex, userIndex] = await Promise.all([loadIndex(fs, indexPath(p.projectDir)), loadIndex(fs, indexPath(p.userDir))]);
-      for (const index of [projectIndex, userIndex]) if (index?.truncatedBy) log.warn(`${index.path} is over its ${index.truncatedBy} cap; only part of it is loaded`);
+      for (const index of [projectIndex, userIndex]) {
+        if (index?.truncatedBy) log.warn(`${index.path} is over its ${index.truncatedBy} cap; only part of it is loaded`);
+        if (index?.problem) log.warn(`${index.path} ${index.problem}; it was not loaded`);
+      }
       return buildMemoryReminder({ instructions, projectIndex, userIndex, memoryDirs: { project: p.projectDir, user: p.userDir } });
     },
 

@@ -5,6 +5,7 @@
  */
 import type { FileSystem } from '../ports';
 import { INDEX_FILE, INDEX_LINE_SOFT_MAX, INDEX_MAX_BYTES, INDEX_MAX_LINES } from './schema';
+import { markdownText } from './textFile';
 
 export interface LoadedIndex {
   path: string;
@@ -16,8 +17,10 @@ export interface LoadedIndex {
   loadedLines: number;
   /** The cap that decided where the content ends. */
   truncatedBy?: 'lines' | 'bytes';
-  /** For the model, when a cap cut the index. */
+  /** For the model, when a cap cut the index or it could not be loaded at all. */
   notice?: string;
+  /** Why nothing was loaded: the file is binary, UTF-16 or not valid UTF-8 (`notice` says so too). */
+  problem?: string;
 }
 
 /** undefined when the index does not exist. */
@@ -25,7 +28,14 @@ export async function loadIndex(fs: FileSystem, file: string): Promise<LoadedInd
   const stat = await fs.stat(file);
   if (stat?.kind !== 'file') return undefined;
   const bytes = await fs.readFile(file);
-  return capIndex(file, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+  const read = markdownText(bytes);
+  if (read.problem !== undefined) {
+    return {
+      path: file, content: '', totalLines: 0, totalBytes: bytes.length, loadedLines: 0, problem: read.problem,
+      notice: `${file} ${read.problem}. It was not loaded, so memory from it is missing; ask the user to fix the file.`,
+    };
+  }
+  return capIndex(file, read.text);
 }
 
 /** The caps alone, on text already read. */

@@ -15,6 +15,24 @@ export const INDEX_LINE_SOFT_MAX = 150;
 /** Lines longer than this get a warning in the editor. */
 export const INDEX_LINE_WARN = 200;
 
+export const TOPIC_NAME_MAX = 200;
+export const TOPIC_DESCRIPTION_MAX = 1024;
+
+/**
+ * A schema issue as a user reads it: always naming the key, and zod's "Invalid input: expected
+ * string, received number" said plainly ("name: must be a string, not a number").
+ */
+export function keyedMessage(key: string, message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  const literal = /^Invalid input: expected (".*")$/.exec(message);
+  const text = m ? `must be ${article(m[1])}, not ${article(m[2])}`
+    : literal ? `must be ${literal[1]}`
+    : message === 'Invalid input' ? 'has a value of the wrong kind' : message;
+  return text.startsWith(key) ? text : `${key}: ${text}`;
+}
+
+const article = (kind: string) => (kind === 'null' || kind === 'undefined' ? kind : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`);
+
 export const MEMORY_TYPES = ['user', 'feedback', 'project', 'reference'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
@@ -28,11 +46,12 @@ export const MEMORY_TYPE_HELP: Record<MemoryType, string> = {
 
 /** Frontmatter of a topic file (one memory). Unknown keys are kept. */
 export const topicFrontmatter = z.looseObject({
-  name: z.string().trim().min(1, 'name is required'),
+  name: z.string().trim().min(1, 'name is required').max(TOPIC_NAME_MAX, `name: at most ${TOPIC_NAME_MAX} characters`),
   description: z
     .string()
     .trim()
     .min(1, 'description is required: one line used to judge relevance')
+    .max(TOPIC_DESCRIPTION_MAX, `description: at most ${TOPIC_DESCRIPTION_MAX} characters; it is one line used to judge relevance`)
     .refine((d) => !d.includes('\n'), 'description must be one line'),
   type: z.enum(MEMORY_TYPES, { error: `type must be one of ${MEMORY_TYPES.join(', ')}` }),
 });

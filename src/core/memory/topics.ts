@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { FileSystem } from '../ports';
 import { parseTopic, type FrontmatterIssue } from './frontmatter';
 import { INDEX_FILE, type TopicFrontmatter } from './schema';
+import { markdownText } from './textFile';
 
 export interface TopicFile {
   path: string;
@@ -27,14 +28,18 @@ export async function listTopics(fs: FileSystem, memoryDir: string): Promise<Top
     const file = path.join(memoryDir, entry.name);
     // Symlinks come back as 'other': keep them when they lead to a file.
     if (entry.kind === 'directory' || (entry.kind === 'other' && (await fs.stat(file))?.kind !== 'file')) continue;
-    let text: string;
+    let read: ReturnType<typeof markdownText>;
     try {
-      text = new TextDecoder().decode(await fs.readFile(file));
+      read = markdownText(await fs.readFile(file));
     } catch (err) {
       topics.push({ path: file, file: entry.name, issues: [{ message: `could not be read: ${err instanceof Error ? err.message : String(err)}`, line: 1 }] });
       continue;
     }
-    const parsed = parseTopic(text.replace(/^\uFEFF/, ''));
+    if (read.problem !== undefined) {
+      topics.push({ path: file, file: entry.name, issues: [{ message: `${entry.name} ${read.problem}`, line: 1 }] });
+      continue;
+    }
+    const parsed = parseTopic(read.text);
     topics.push({ path: file, file: entry.name, ...(parsed.frontmatter && { frontmatter: parsed.frontmatter }), issues: parsed.issues });
   }
   return topics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

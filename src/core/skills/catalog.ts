@@ -15,6 +15,7 @@ import { discoverSkills, mergeSkills, nestedSkillFolders, parseSkillFile, readFo
 import { formatSkillListing, isListable, listingBudget, skillListingReminder } from './listing';
 import { renderSkill } from './render';
 import { SKILL_FILE, type Skill, type SkillPlaces, type SkillRegistry, type SkillSet } from './types';
+import { markdownText } from '../memory/textFile';
 
 export interface SkillCatalogDeps {
   fs: FileSystem;
@@ -157,7 +158,9 @@ export class SkillCatalog implements SkillRegistry {
     // Claimed before the read: the skill tool is read-only, so two calls can run in parallel.
     session.loadedSkills.set(skill.name, '');
     try {
-      const text = renderSkill(skill, new TextDecoder().decode(await this.deps.fs.readFile(skill.file)), args);
+      const read = markdownText(await this.deps.fs.readFile(skill.file));
+      if (read.problem !== undefined) throw new Error(`${skill.file} ${read.problem}`);
+      const text = renderSkill(skill, read.text, args);
       session.loadedSkills.set(skill.name, text);
       return { text, alreadyLoaded: false };
     } catch (err) {
@@ -234,7 +237,9 @@ export class SkillCatalog implements SkillRegistry {
   private async checkWritten(file: string): Promise<string> {
     let text: string;
     try {
-      text = new TextDecoder().decode(await this.deps.fs.readFile(file));
+      const read = markdownText(await this.deps.fs.readFile(file));
+      if (read.problem !== undefined) return `SKILL.md ${read.problem}; the skill cannot load until it is.`;
+      text = read.text;
     } catch (err) {
       return `SKILL.md could not be read back for checking: ${err instanceof Error ? err.message : String(err)}`;
     }

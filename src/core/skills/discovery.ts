@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { isInside } from '../permissions/paths';
 import type { FileSystem, Logger } from '../ports';
 import { parseFrontmatter } from '../memory/frontmatter';
-import { skillFrontmatter } from '../memory/schema';
+import { keyedMessage, skillFrontmatter } from '../memory/schema';
+import { markdownText } from '../memory/textFile';
 import { toolEntries } from './allowedTools';
 import { SKILL_FILE, type Skill, type SkillPlaces, type SkillProblem, type SkillSet, type SkillSource } from './types';
 
@@ -119,7 +120,9 @@ async function readSkillFolder(fs: FileSystem, folder: SkillFolder, places: Pick
     try {
       // Symlinked skill folders (common in Claude Code setups) are followed by stat.
       if ((await fs.stat(file))?.kind !== 'file') continue;
-      text = new TextDecoder().decode(await fs.readFile(file));
+      const read = markdownText(await fs.readFile(file));
+      if (read.problem !== undefined) throw new Error(`${SKILL_FILE} ${read.problem}`);
+      text = read.text;
     } catch (err) {
       problems.push({ file, source: folder.source, message: `cannot be read: ${message(err)}` });
       log?.warn(`skills: skipped ${file}: cannot be read: ${message(err)}`);
@@ -160,7 +163,8 @@ export function parseSkillFile(text: string, info: SkillFileInfo): { skill: Skil
     const issue = result.error.issues[0];
     const key = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
     const missing = key !== undefined && !(key in data);
-    return { problem: missing ? `${key} is required` : key === 'name' ? `${issue.message} (got ${JSON.stringify(data.name)})` : issue.message };
+    const text = key === undefined ? issue.message : keyedMessage(key, issue.message);
+    return { problem: missing ? `${key} is required` : key === 'name' ? `${text} (got ${clip(JSON.stringify(data.name) ?? String(data.name))})` : text };
   }
   const f = result.data;
   const list = (v: string | string[] | undefined, split: (s: string) => string[]) =>
@@ -193,6 +197,9 @@ export function skillProjectRoot(skill: Skill, cwd: string): string {
   if (skill.source === 'project' || skill.source === 'claude-project') return path.dirname(path.dirname(path.dirname(skill.dir)));
   return cwd;
 }
+
+/** A value quoted in a message, cut so a huge one cannot flood it. */
+const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { changedRegions, commitChange, staleness } from './fileChanges';
-import { decodeText, isCrlf, looksBinary, plural, splitLines, toCrlf, toLf } from './fileText';
+import { binaryKind, decodeText, isCrlf, looksBinary, plural, splitLines, toCrlf, toLf } from './fileText';
 import { resolvePath } from './paths';
 import { defineTool, toolError } from './tool';
 
@@ -49,7 +49,8 @@ export const editFileTool = defineTool({
     if (stale) return stale;
 
     const bytes = await ctx.fs.readFile(p.real);
-    if (looksBinary(bytes)) return toolError(`${p.display} is a binary file; edit_file changes text files only.`);
+    const kind = binaryKind(bytes);
+    if (kind || looksBinary(bytes)) return toolError(`${p.display} is ${kind === 'UTF-16 text' ? 'UTF-16 text, not UTF-8' : `a binary file${kind ? ` (${kind})` : ''}`}; edit_file changes UTF-8 text files only. It was left unchanged.`);
     const decoded = decodeText(bytes);
     if (!decoded.validUtf8) {
       return toolError(`${p.display} is not valid UTF-8; editing it would replace the bytes that are not. Leave it, or ask the user.`);

@@ -11,6 +11,19 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, BINARY_PROBE).includes(0);
 }
 
+/** What a file that is not UTF-8 text is, when its first bytes say: "a PNG image", "UTF-16 text". */
+export function binaryKind(bytes: Uint8Array): string | undefined {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) return 'UTF-16 text';
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'a PNG image';
+  if (starts(0xff, 0xd8, 0xff)) return 'a JPEG image';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'a GIF image';
+  if (starts(0x25, 0x50, 0x44, 0x46)) return 'a PDF document';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a zip archive';
+  if (starts(0x7f, 0x45, 0x4c, 0x46)) return 'an executable (ELF)';
+  return undefined;
+}
+
 export interface DecodedText {
   text: string;
   /** False when some bytes were not valid UTF-8 and show as U+FFFD. */

@@ -6,7 +6,7 @@
  * recorded in the session, so write_file and edit_file can insist the model saw the current file.
  */
 import { z } from 'zod';
-import { decodeText, looksBinary, numberLine, plural, splitLines } from './fileText';
+import { binaryKind, decodeText, looksBinary, numberLine, plural, splitLines } from './fileText';
 import { authorizeRead, resolvePath } from './paths';
 import { defineTool, toolError, type ToolSession } from './tool';
 
@@ -57,8 +57,13 @@ export const readFileTool = defineTool({
     }
 
     const bytes = await ctx.fs.readFile(p.real);
-    if (looksBinary(bytes)) {
-      return toolError(`${p.display} is a binary file (${formatSize(bytes.length)}); read_file shows text only.`);
+    const kind = binaryKind(bytes);
+    if (kind === 'UTF-16 text') {
+      return toolError(`${p.display} is UTF-16 text (${formatSize(bytes.length)}, it starts with a UTF-16 byte order mark); read_file reads UTF-8 only. ` +
+        'Convert a copy (e.g. `iconv -f UTF-16 -t UTF-8`) to read it, or ask the user.');
+    }
+    if (kind || looksBinary(bytes)) {
+      return toolError(`${p.display} is a binary file${kind ? ` (${kind})` : ''} (${formatSize(bytes.length)}); read_file shows text only.`);
     }
     const decoded = decodeText(bytes);
     const lines = splitLines(decoded.text);

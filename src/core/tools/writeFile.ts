@@ -31,6 +31,13 @@ export const writeFileTool = defineTool({
       const stale = staleness(ctx, p, stat);
       if (stale) return stale;
       const decoded = decodeText(await ctx.fs.readFile(p.real));
+      // The model saw the bytes that are not UTF-8 as U+FFFD: writing that back would destroy them.
+      if (!decoded.validUtf8 && content.includes('\uFFFD')) {
+        return toolError(
+          `${p.display} is not valid UTF-8 (another encoding such as Latin-1), and your content has U+FFFD (�) where read_file showed ` +
+            'bytes it could not decode: writing it would replace those bytes for good. It was left unchanged. Leave the file, or ask the user.',
+        );
+      }
       before = decoded.text;
       // A CRLF file stays CRLF when the model, as usual, writes LF.
       if (isCrlf(before) && !content.includes('\r')) content = toCrlf(content);
