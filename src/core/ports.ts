@@ -36,6 +36,8 @@ export interface FileStat {
   kind: 'file' | 'directory';
   size: number;
   mtimeMs: number;
+  /** A file's hard link count, when the adapter knows it: above 1, the same file has other names, maybe outside the workspace. */
+  links?: number;
 }
 
 export interface FileSystem {
@@ -144,8 +146,8 @@ export interface LanguageFeatures {
 
 /** What the agent needs to do, as the permission layer and the approval UI see it. */
 export type AccessRequest =
-  | { kind: 'read'; tool: string; path: string }
-  | { kind: 'edit'; tool: string; path: string; before: string | undefined; after: string }
+  | { kind: 'read'; tool: string; path: string; hardLinks?: number }
+  | { kind: 'edit'; tool: string; path: string; before: string | undefined; after: string; hardLinks?: number }
   | { kind: 'command'; tool: string; command: string; cwd: string };
 
 export type ApprovalAnswer =

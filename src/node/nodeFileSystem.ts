@@ -11,7 +11,7 @@ export class NodeFileSystem implements FileSystem {
   async stat(file: string): Promise<FileStat | undefined> {
     try {
       const s = await fs.stat(file);
-      return { kind: s.isDirectory() ? 'directory' : 'file', size: s.size, mtimeMs: s.mtimeMs };
+      return { kind: s.isDirectory() ? 'directory' : 'file', size: s.size, mtimeMs: s.mtimeMs, ...(s.isFile() && { links: s.nlink }) };
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;

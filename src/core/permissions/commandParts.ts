@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseShell, type Redirect, type SimpleCommand, type Word } from './shellParser';
-import { assignmentName, riskyAssignment, unwrap } from './wrappers';
+import { assignmentName, gitSubcommand, riskyAssignment, unwrap } from './wrappers';
 
 /**
  * Turns a command line into the parts rules are matched against: every simple command that would
@@ -90,6 +90,9 @@ function partsOf(cmd: SimpleCommand, depth: number, outer: Outer, problems: stri
     const replace = inner.replace;
     words = replace ? inner.rest.map((w) => (w.value.includes(replace) ? { ...w, expands: true } : w)) : inner.rest;
   }
+  const git = uncertain ? undefined : gitSubcommand(words);
+  if (git && 'uncertain' in git) uncertain = git.uncertain;
+  else if (git) forms.denyForms.push(render(git.words));
   if (!uncertain && words.length) {
     const nested = openShellString(words, depth, forms, problems);
     if (nested) return cmd.redirects.length ? [...nested, part([], cmd.redirects, outer)] : nested;
@@ -138,6 +141,7 @@ function openShellString(words: Word[], depth: number, forms: Outer, problems: s
 /** The string after `-c` (options may come first, `-lc` included); undefined when the shell runs a script file instead. */
 function shellCommandString(args: Word[]): string | { uncertain: string } | undefined {
   let dashC = false;
+  let stdin = false;
   for (let i = 0; i < args.length; i++) {
     const w = args[i];
     if (w.expands) return { uncertain: `the shell argument ${w.raw} is only known at run time` };
@@ -145,14 +149,19 @@ function shellCommandString(args: Word[]): string | { uncertain: string } | unde
     if (v === '--' || v === '-') continue;
     if (/^[-+][A-Za-z]+$/.test(v)) {
       dashC ||= v.startsWith('-') && v.includes('c');
+      stdin ||= v.startsWith('-') && v.includes('s');
       if (/[oO]/.test(v)) i++;
     } else if (v.startsWith('--')) {
+      if (v === '--version' || v === '--help') return undefined;
       if (v === '--rcfile' || v === '--init-file') i++;
     } else {
-      return dashC ? v : undefined;
+      if (dashC) return v;
+      return stdin ? { uncertain: 'the shell reads its commands from standard input' } : undefined;
     }
   }
-  return dashC ? { uncertain: '-c without a command' } : undefined;
+  if (dashC) return { uncertain: '-c without a command' };
+  // No command string and no script file: the shell runs whatever arrives on its standard input.
+  return { uncertain: 'the shell reads its commands from standard input' };
 }
 
 /** `find ... -exec cmd {} \;`: the command it runs, as a part of its own. */

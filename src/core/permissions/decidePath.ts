@@ -51,6 +51,8 @@ export function decidePath(request: PathRequest, ctx: PermissionContext, allRule
   const denyRule = findPathRule(rules, 'deny', target, ctx);
   if (denyRule) return deny(`denied by rule ${denyRule.text}`, denyRule);
   if (request.kind === 'edit' && ctx.mode === 'plan') return deny('plan mode is read-only');
+  // Its other names cannot be found from this one, and any of them may be outside the workspace.
+  if ((request.hardLinks ?? 1) > 1) return ask(`the file has ${request.hardLinks} hard links, which may lead outside the workspace`);
   const guard = guardPath(target, rules, ctx);
   if (guard) return guard;
   if (!isInWorkspace(target, ctx)) {

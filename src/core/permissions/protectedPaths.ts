@@ -24,7 +24,8 @@ const SHELL_STARTUP_FILES = new Set([
  * because on macOS and Windows `.GIT/hooks` is the same folder as `.git/hooks`.
  */
 export function protectedReason(target: string, ctx: Pick<PermissionContext, 'home' | 'autoApprovedDirectories'>): string | undefined {
-  const segments = toPosix(path.resolve(target)).toLowerCase().split('/').filter(Boolean);
+  // Windows also opens `.git` as `.git.`, `.git ` and `.git::$INDEX_ALLOCATION`: compare names in that form.
+  const segments = toPosix(path.resolve(target)).toLowerCase().split('/').filter(Boolean).map((s) => s.replace(/::\$[a-z_]*$/, '').replace(/[. ]+$/, '') || s);
   for (const folder of PROTECTED_FOLDERS) {
     if (segments.includes(folder)) return `${folder} is protected`;
   }

@@ -1,4 +1,5 @@
 import type { AccessRequest } from '../ports';
+import { fromClaudeCode } from './claudeCodeNames';
 import type { PermissionRules } from './types';
 
 /**
@@ -38,12 +39,14 @@ const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export function parseRule(raw: string, list: RuleList): Rule | string {
   if (typeof raw !== 'string') return 'a rule must be a string';
   const text = raw.trim();
-  const open = text.indexOf('(');
-  const tool = open === -1 ? text : text.slice(0, open).trim();
+  // Claude Code's names (`Bash(rm:*)`) are read as ours; the rule is quoted back as written.
+  const source = fromClaudeCode(text);
+  const open = source.indexOf('(');
+  const tool = open === -1 ? source : source.slice(0, open).trim();
   if (!TOOL_NAME.test(tool)) return text === '' ? 'empty rule' : `"${tool}" is not a tool name`;
   if (open === -1) return { text, list, tool };
-  if (!text.endsWith(')')) return 'missing closing ")"';
-  const pattern = text.slice(open + 1, -1).trim();
+  if (!source.endsWith(')')) return 'missing closing ")"';
+  const pattern = source.slice(open + 1, -1).trim();
   if (pattern === '') return 'empty pattern; write the bare tool name to match everything';
   const problem = patternProblem(KNOWN_KINDS[tool], pattern);
   return problem ?? { text, list, tool, pattern };

@@ -122,7 +122,20 @@ const WRAPPERS: Record<string, (args: Word[]) => Unwrapped | undefined> = {
   nice: (args) => after(args, { withArg: 'n', long: { adjustment: 'arg' } }, {}, /^-\d+$/.test(args[0]?.value ?? '') ? 1 : 0),
   timeout: (args) => unwrapTimeout(args),
   xargs: (args) => unwrapXargs(args),
+  // Defining an alias changes what a later word of the line runs (bash expands them after `shopt -s expand_aliases`).
+  alias: (args) => (args.length ? { uncertain: 'an alias changes what later commands run' } : undefined),
 };
+
+/**
+ * Programs that run a command given in their arguments, with option syntax we do not read. A deny
+ * rule cannot see through them, so they are never "allowed" without a question (bypass mode included).
+ */
+const LAUNCHERS = new Set([
+  'stdbuf', 'setsid', 'ionice', 'taskset', 'chrt', 'flock', 'script', 'watch', 'strace', 'ltrace', 'unbuffer', 'busybox',
+  'parallel', 'su', 'runuser', 'chroot', 'nsenter', 'unshare', 'systemd-run', 'firejail', 'fakeroot', 'proot', 'catchsegv',
+  'numactl', 'cgexec', 'prlimit', 'ssh-agent', 'dbus-launch', 'xvfb-run', 'at', 'batch', 'expect', 'gdb', 'valgrind',
+]);
+for (const name of LAUNCHERS) WRAPPERS[name] = () => ({ uncertain: `${name} runs a command from its arguments, which is not analysed` });
 
 /** How to find the command inside a wrapper invocation; undefined when `words` is not one. */
 export function unwrap(words: Word[]): Unwrapped | undefined {
@@ -188,4 +201,29 @@ const RISKY_PREFIXES = /^(LD_|DYLD_|GIT_|NPM_CONFIG_|BASH_FUNC_)/i;
 export function riskyAssignment(word: Word): string | undefined {
   const name = assignmentName(word);
   return name && (RISKY_VARIABLES.has(name) || RISKY_PREFIXES.test(name)) ? `sets ${name}, which changes what runs` : undefined;
+}
+
+const GIT: OptionSpec = {
+  flags: 'pPhv',
+  withArg: 'Cc',
+  long: {
+    paginate: 'flag', 'no-pager': 'flag', bare: 'flag', 'no-replace-objects': 'flag', 'no-lazy-fetch': 'flag',
+    'literal-pathspecs': 'flag', 'glob-pathspecs': 'flag', 'noglob-pathspecs': 'flag', 'icase-pathspecs': 'flag',
+    'no-optional-locks': 'flag', 'no-advice': 'flag', 'git-dir': 'arg', 'work-tree': 'arg', namespace: 'arg',
+    'super-prefix': 'arg', 'attr-source': 'arg', 'exec-path': 'optional', 'config-env': 'arg',
+  },
+};
+
+/**
+ * `git -C dir --no-pager push` as `git push ...`, so a rule for `git push` sees it; undefined when
+ * no global option comes before the subcommand. `-c` and `--config-env` set configuration that can
+ * run programs (`alias.x=!cmd`, `core.pager`, `core.sshCommand`), so they make the part uncertain.
+ */
+export function gitSubcommand(words: Word[]): { words: Word[] } | { uncertain: string } | undefined {
+  if (path.posix.basename(words[0]?.value ?? '') !== 'git' || !words[1]?.value.startsWith('-')) return undefined;
+  const parsed = readOptions(words, 1, GIT);
+  if (typeof parsed === 'string') return { uncertain: `git: ${parsed}` };
+  if (parsed.options.some((o) => o.name === 'c' || o.name === 'config-env')) return { uncertain: 'git -c can make git run other programs' };
+  const rest = words.slice(parsed.end);
+  return rest.length ? { words: [{ ...words[0], value: 'git' }, ...rest] } : undefined;
 }

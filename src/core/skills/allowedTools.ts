@@ -2,19 +2,13 @@
  * `allowed-tools` in SKILL.md: the entries as written (Reverie names, or Claude Code's names so a
  * skill copied from Claude Code works unchanged) and their translation into permission rules.
  */
+import { CLAUDE_CODE_TOOLS, fromClaudeCode } from '../permissions/claudeCodeNames';
 import { parseRule } from '../permissions/rules';
 
-/** Claude Code's tool names and the Reverie tool each one maps to. */
-export const CLAUDE_CODE_TOOLS: Readonly<Record<string, string>> = {
-  Read: 'read_file', Write: 'write_file', Edit: 'edit_file', MultiEdit: 'edit_file', LS: 'list_files',
-  Glob: 'glob', Grep: 'grep', Bash: 'run_command', BashOutput: 'command_output', TodoWrite: 'todo_write', Skill: 'skill',
-};
+export { CLAUDE_CODE_TOOLS };
 
 /** Claude Code tools Reverie has no equivalent for (yet): dropped from the rules with a note. */
 const CLAUDE_CODE_ONLY = new Set(['WebFetch', 'WebSearch', 'Task', 'Agent', 'NotebookEdit', 'NotebookRead', 'KillShell', 'KillBash', 'ExitPlanMode']);
-
-/** Tools whose pattern is a path, where Claude Code's `//abs` and `./rel` forms need rewriting. */
-const PATH_TOOLS = new Set(['read_file', 'write_file', 'edit_file', 'list_files', 'glob', 'grep']);
 
 /** Splits "read_file, run_command(npm test:*) grep" on commas and spaces outside parentheses. */
 export function toolEntries(value: string): Array<{ text: string; start: number }> {
@@ -56,8 +50,7 @@ export function toPermissionRules(allowedTools: readonly string[]): { rules: str
         problems.push(`allowed-tools "${text}": Reverie has no equivalent of Claude Code's ${name}; ignored`);
         continue;
       }
-      const mapped = CLAUDE_CODE_TOOLS[name];
-      const rule = mapped ? translate(text, name, mapped) : text;
+      const rule = fromClaudeCode(text);
       const parsed = parseRule(rule, 'allow');
       if (typeof parsed === 'string') {
         problems.push(`allowed-tools "${text}" ignored: ${parsed}`);
@@ -67,20 +60,4 @@ export function toPermissionRules(allowedTools: readonly string[]): { rules: str
     }
   }
   return { rules, problems };
-}
-
-/** A Claude Code entry in Reverie's rule syntax. */
-function translate(text: string, name: string, tool: string): string {
-  const open = text.indexOf('(');
-  if (open === -1) return tool;
-  // Malformed (no closing parenthesis): keep it so, for parseRule to report.
-  if (!text.endsWith(')')) return tool + text.slice(name.length);
-  let pattern = text.slice(open + 1, -1).trim();
-  if (PATH_TOOLS.has(tool)) {
-    // Claude Code: `//abs` is an absolute path, `/x` and `./x` are relative to the project.
-    if (pattern.startsWith('//')) pattern = pattern.slice(1);
-    else if (pattern.startsWith('./')) pattern = pattern.slice(2);
-    else if (pattern.startsWith('/')) pattern = pattern.slice(1);
-  }
-  return `${tool}(${pattern})`;
 }

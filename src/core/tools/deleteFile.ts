@@ -28,7 +28,7 @@ export function createDeleteFileTool(remove: (absolutePath: string) => Promise<v
       // Like a whole-file write: only a file read in this conversation, unchanged since, is deleted.
       const stale = staleness(ctx, p, stat);
       if (stale) return stale;
-      const answer = await ctx.authorize({ kind: 'edit', tool: 'delete_file', path: p.real, before: decodeText(await ctx.fs.readFile(p.real)).text, after: '' });
+      const answer = await ctx.authorize({ kind: 'edit', tool: 'delete_file', path: p.real, before: decodeText(await ctx.fs.readFile(p.real)).text, after: '', ...(p.hardLinks && { hardLinks: p.hardLinks }) });
       if (!answer.granted) return denied('edit', p, answer.reason);
       try {
         await remove(p.real);

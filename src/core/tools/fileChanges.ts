@@ -39,7 +39,7 @@ export type Commit =
  */
 export async function commitChange(ctx: ToolContext, tool: string, p: ToolPath, before: string | undefined, after: string): Promise<Commit> {
   const problemsBefore = await problemsOf(ctx, p.real);
-  const answer = await ctx.authorize({ kind: 'edit', tool, path: p.real, before, after });
+  const answer = await ctx.authorize({ kind: 'edit', tool, path: p.real, before, after, ...(p.hardLinks && { hardLinks: p.hardLinks }) });
   if (!answer.granted) return { ok: false, result: denied('edit', p, answer.reason) };
 
   const written = answer.finalText ?? after;

@@ -21,13 +21,17 @@ export interface ToolPath {
   real: string;
   /** For messages to the model: relative to cwd when inside it, else absolute. */
   display: string;
+  /** Set when the file has other hard links: they may be outside the workspace, so the access asks. */
+  hardLinks?: number;
 }
 
 /** Resolves `input` (relative to cwd, absolute, or `~/...`) to a ToolPath. */
 export async function resolvePath(ctx: ToolContext, input: string): Promise<ToolPath> {
   const absolute = absolutePath(ctx.cwd, input);
   const real = await realPathOrNearest(ctx, absolute);
-  return { input, absolute, real, display: displayPath(ctx, real) };
+  // A hard link cannot be resolved like a symlink (no name is the "real" one), so it is reported instead.
+  const links = (await ctx.fs.stat(real).catch(() => undefined))?.links ?? 1;
+  return { input, absolute, real, display: displayPath(ctx, real), ...(links > 1 && { hardLinks: links }) };
 }
 
 export function absolutePath(cwd: string, input: string): string {
@@ -65,7 +69,7 @@ export function displayPath(ctx: Pick<ToolContext, 'cwd'>, absolute: string): st
 
 /** Asks for read access; undefined when granted, else the error result to return. */
 export async function authorizeRead(ctx: ToolContext, tool: string, p: ToolPath): Promise<ToolResult | undefined> {
-  const answer = await ctx.authorize({ kind: 'read', tool, path: p.real });
+  const answer = await ctx.authorize({ kind: 'read', tool, path: p.real, ...(p.hardLinks && { hardLinks: p.hardLinks }) });
   return answer.granted ? undefined : denied('read', p, answer.reason);
 }
 

@@ -15,7 +15,9 @@ export class VsCodeFileSystem implements FileSystem {
       // workspace.fs.stat follows symlinks; a dangling link is reported as not found.
       const s = await vscode.workspace.fs.stat(vscode.Uri.file(p));
       const kind = s.type & vscode.FileType.Directory ? 'directory' : 'file';
-      return { kind, size: s.size, mtimeMs: s.mtime };
+      // workspace.fs has no link count; the extension host is Node (as for realPath below).
+      const links = kind === 'file' ? (await fs.promises.stat(p).catch(() => undefined))?.nlink : undefined;
+      return { kind, size: s.size, mtimeMs: s.mtime, ...(links !== undefined && { links }) };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
