@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createEditorConversation, editorChatEnvironment, memoryPlaces, reportBadRules } from './host/agentHost';
+import { createEditorConversation, editorChatEnvironment, memoryPlaces } from './host/agentHost';
 import { VsCodeApprovals } from './host/approvals/vscodeApprovals';
 import { ChatController } from './host/chatController';
 import { ChatViewProvider } from './host/chatViewProvider';
@@ -16,6 +16,7 @@ import type { MemoryTreeProvider } from './host/memoryTreeProvider';
 import { createMemoryView } from './host/memoryView';
 import { VsCodeModelAccess, registerApiKeyCommands } from './host/modelAccess';
 import { outputLogger } from './host/outputLog';
+import { watchSettings } from './host/settings';
 import { PermissionState } from './host/permissionState';
 import { registerSkillCommands } from './host/skillCommands';
 import { startMemoryLanguageClient } from './lsp/client';
@@ -35,6 +36,7 @@ export interface ReverieApi {
 
 /** The composition root: build the adapters, wire the core, register everything VS Code shows. */
 export function activate(context: vscode.ExtensionContext): ReverieApi {
+  const started = performance.now(); // the activation time below is read by bench/activation.bench.ts
   const sub = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -58,10 +60,9 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   sub(access.onDidChange(() => void chat.refreshAuth()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('reverie.model')) void chat.refreshPanel();
-    if (e.affectsConfiguration('reverie.permissions')) reportBadRules(log);
     if (e.affectsConfiguration('reverie.memory')) memoryTree.refresh();
   }));
-  reportBadRules(log);
+  sub(watchSettings(log)); // a wrong settings value or permission rule: a warning naming it
   const contextStatus = sub(new ContextStatus(vscode));
   sub(chat.onDidPost((msg) => contextStatus.observe(msg)));
   const dream = sub(setupDreaming({ access, log, chat, sessionId: () => agent.conversation.id })); // checked after each completed turn
@@ -90,8 +91,9 @@ export function activate(context: vscode.ExtensionContext): ReverieApi {
   // 5. The language server for memory and skill files starts when one is first opened.
   startMemoryLanguageClient(context).then(sub, (err) => log.error(`memory language server: ${err instanceof Error ? err.message : String(err)}`));
 
-  log.info(`Reverie ${context.extension.packageJSON.version} activated (VS Code ${vscode.version})`);
-  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills, dream, watch: sub(new Watch({ chat, panel: chatView, commands: agent.commands, authorize: agent.authorize, log })) };
+  const watch = sub(new Watch({ chat, panel: chatView, commands: agent.commands, authorize: agent.authorize, log }));
+  log.info(`Reverie ${context.extension.packageJSON.version} activated in ${(performance.now() - started).toFixed(1)} ms (VS Code ${vscode.version})`);
+  return { chat, chatView, memoryTree, permissions, approvals, skills: agent.skills, dream, watch };
 }
 
 export function deactivate(): void {}

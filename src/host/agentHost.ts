@@ -7,7 +7,6 @@ import { projectMemoryDir, transcriptsDir, userMemoryDir, type MemoryLocation } 
 import { loadInstructions } from '../core/memory/instructions';
 import { createMemoryExtractor } from '../core/memory/extraction';
 import { importGate, isMemoryRead, isMemoryTopicPath, memoryHooks, type MemoryPlaces } from '../core/memory/memoryHooks';
-import { validateRules } from '../core/permissions';
 import { combineHooks } from '../core/session/hooks';
 import { SkillCatalog } from '../core/skills/catalog';
 import { createSkillTool } from '../core/tools/skill';
@@ -36,6 +35,7 @@ import type { ChatEnvironment } from './chatController';
 import type { VsCodeModelAccess } from './modelAccess';
 import { SKILL_SOURCE_LABEL } from '../core/skills/types';
 import { EditorCheckpoints } from './checkpoints/editorCheckpoints';
+import { settings } from './settings';
 
 export interface AgentHostDeps {
   context: vscode.ExtensionContext;
@@ -50,7 +50,7 @@ export function memoryPlaces(): MemoryPlaces & { transcripts: string } {
   const home = os.homedir();
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const root = roots[0] ?? home;
-  const location = vscode.workspace.getConfiguration('reverie.memory').get<MemoryLocation>('location', 'private');
+  const location = settings.get<MemoryLocation>('reverie.memory.location');
   return {
     roots, cwd: root, home, reverieDir: path.join(home, '.reverie'),
     projectDir: projectMemoryDir({ home, workspaceRoot: root, location: location === 'workspace' && roots.length ? 'workspace' : 'private' }),
@@ -96,7 +96,7 @@ export function createEditorConversation(deps: AgentHostDeps): {
   const search = new VsCodeFileSearch();
   const commands = new VsCodeCommandRunner({
     log: (m) => deps.log.debug(m),
-    useTerminal: () => vscode.workspace.getConfiguration('reverie.commands').get<string>('runIn', 'terminal') !== 'process',
+    useTerminal: () => settings.get<string>('reverie.commands.runIn') !== 'process',
   });
   const diagnostics = new VsCodeDiagnostics();
   const language = new VsCodeLanguageFeatures();
@@ -111,11 +111,10 @@ export function createEditorConversation(deps: AgentHostDeps): {
     log: deps.log,
     places: () => {
       const p = memoryPlaces();
-      const config = vscode.workspace.getConfiguration('reverie.skills');
       return {
         cwd: p.cwd, roots: p.roots, home: p.home,
-        includeClaudeCode: config.get<boolean>('includeClaudeCode', true),
-        disabled: config.get<string[]>('disabled', []),
+        includeClaudeCode: settings.get<boolean>('reverie.skills.includeClaudeCode'),
+        disabled: settings.get<string[]>('reverie.skills.disabled'),
         bundledDir: path.join(deps.context.extensionUri.fsPath, 'resources', 'skills'),
       };
     },
@@ -174,13 +173,12 @@ export function createEditorConversation(deps: AgentHostDeps): {
     record,
     sessionDir: (id) => path.join(storage, 'sessions', id),
     compaction: () => {
-      const config = vscode.workspace.getConfiguration('reverie.compaction');
-      const threshold = config.get<number>('threshold', 0);
+      const threshold = settings.get<number>('reverie.compaction.threshold');
       return {
-        autoCompact: config.get<boolean>('auto', true),
-        autoCompactAt: Number.isFinite(threshold) && threshold > 0 ? threshold : undefined,
-        microCompaction: config.get<boolean>('microCompaction', true),
-        sessionNotes: config.get<boolean>('sessionNotes', true),
+        autoCompact: settings.get<boolean>('reverie.compaction.auto'),
+        autoCompactAt: threshold > 0 ? threshold : undefined,
+        microCompaction: settings.get<boolean>('reverie.compaction.microCompaction'),
+        sessionNotes: settings.get<boolean>('reverie.compaction.sessionNotes'),
       };
     },
     storage: textStorage(spill),
@@ -202,22 +200,12 @@ export function createEditorConversation(deps: AgentHostDeps): {
   });
   /** The background memory pass, when the user turned it on (it costs a model call per turn). */
   const extractMemories = async (turn: Parameters<typeof extract>[0]) =>
-    vscode.workspace.getConfiguration('reverie.memory').get<boolean>('extractAfterTurn', false) ? extract(turn, new AbortController().signal) : 0;
+    settings.get<boolean>('reverie.memory.extractAfterTurn') ? extract(turn, new AbortController().signal) : 0;
   return {
     conversation, skills, extractMemories, checkpoints, disposables: [commands, diagnostics, checkpoints, subagentsHost.disposable, plans],
     plans, stopSubagent: (id) => subagentsHost.subagents.stop(id),
     commands, authorize: (request, signal) => authorizerFor(conversation.session)(request, signal),
   };
-}
-
-/** Warns about permission rules that will be ignored: a typo in a deny rule means no protection. */
-export function reportBadRules(log: Logger): void {
-  const config = vscode.workspace.getConfiguration('reverie.permissions');
-  const problems = validateRules({ allow: config.get('allow', []), ask: config.get('ask', []), deny: config.get('deny', []) });
-  if (!problems.length) return;
-  for (const p of problems) log.warn(`settings: ${p}`);
-  void vscode.window.showWarningMessage(`Reverie: ${problems.length} permission rule(s) in your settings are malformed and ignored: ${problems[0]}`, 'Open Settings')
-    .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', 'reverie.permissions'));
 }
 
 /** What the chat controller needs from the editor: key, model, busy state, memory and skills. */

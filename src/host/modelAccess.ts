@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelAccess } from '../core/ports';
+import { settings } from './settings';
 
 const SECRET_KEY = 'reverie.anthropicApiKey';
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
@@ -34,12 +35,12 @@ export class VsCodeModelAccess implements ModelAccess {
   }
 
   baseUrl(): string | undefined {
-    const configured = vscode.workspace.getConfiguration('reverie').get<string>('baseUrl', '').trim();
+    const configured = settings.get<string>('reverie.baseUrl').trim();
     return configured || this.env.ANTHROPIC_BASE_URL?.trim() || undefined;
   }
 
   model(): string {
-    return vscode.workspace.getConfiguration('reverie').get<string>('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
+    return settings.get<string>('reverie.model').trim() || DEFAULT_MODEL;
   }
 
   async storeApiKey(key: string): Promise<void> {

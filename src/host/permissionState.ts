@@ -2,6 +2,8 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { PermissionContext, PermissionMode, PermissionRules } from '../core/permissions/types';
 import { Disposable } from './disposable';
+import { rulesFromSettings } from './permissionSettings';
+import { settings } from './settings';
 
 const MODES: Array<{ mode: PermissionMode; label: string; detail: string }> = [
   { mode: 'ask', label: 'Ask', detail: 'Reads run; edits and commands ask first (default)' },
@@ -24,8 +26,8 @@ export class PermissionState extends Disposable {
 
   constructor() {
     super();
-    const configured = vscode.workspace.getConfiguration('reverie.permissions').get<PermissionMode>('defaultMode', 'ask');
-    this.current = configured === 'bypass' && !vscode.workspace.isTrusted ? 'ask' : configured;
+    // Never bypass: package.json's enum leaves it out, and settings.get() enforces the enum.
+    this.current = settings.get<PermissionMode>('reverie.permissions.defaultMode');
     this.status = this._register(vscode.window.createStatusBarItem('reverie.permissionMode', vscode.StatusBarAlignment.Right, 100));
     this.status.name = 'Reverie Permission Mode';
     this.status.command = 'reverie.setPermissionMode';
@@ -87,15 +89,8 @@ export class PermissionState extends Disposable {
   }
 }
 
-/** allow / ask / deny from settings; in an untrusted workspace only the user's own settings count. */
+/** allow / ask / deny from settings; in an untrusted workspace only the user's own allow rules count. */
 function readRules(trusted: boolean): PermissionRules {
   const config = vscode.workspace.getConfiguration('reverie.permissions');
-  const list = (key: 'allow' | 'ask' | 'deny'): string[] => {
-    const inspected = config.inspect<string[]>(key);
-    if (!inspected) return [];
-    const user = inspected.globalValue ?? [];
-    if (!trusted) return key === 'allow' ? user : [...user, ...(inspected.workspaceValue ?? []), ...(inspected.workspaceFolderValue ?? [])];
-    return [...user, ...(inspected.workspaceValue ?? []), ...(inspected.workspaceFolderValue ?? [])];
-  };
-  return { allow: list('allow'), ask: list('ask'), deny: list('deny') };
+  return rulesFromSettings((key) => config.inspect<unknown>(key), trusted);
 }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Skill, SkillRegistry } from '../core/skills/types';
 import type { MemoryNode } from './memoryTreeProvider';
 import { skillFolderToDelete, skillNameProblem, skillsDir, skillTemplate } from './skillTemplates';
+import { settings } from './settings';
 
 export interface SkillCommandDeps {
   /** The user's home folder (`~/.reverie/skills`, `~/.claude/skills`). */
@@ -51,7 +52,7 @@ export async function setSkillDisabled(name: string, disabled: boolean): Promise
   if (next.length !== current.length || next.some((n, i) => n !== current[i])) {
     await config.update(DISABLED_SETTING, next.length ? next : undefined, vscode.ConfigurationTarget.Global);
   }
-  return !disabled && (vscode.workspace.getConfiguration().get<string[]>(DISABLED_SETTING) ?? []).includes(name);
+  return !disabled && settings.get<string[]>(DISABLED_SETTING).includes(name);
 }
 
 /** Deletes the skill's folder (to the trash where there is one). Refuses built-in skills and odd paths. Returns whether it went to the trash. */

@@ -4,8 +4,8 @@ import { BUILT_IN_AGENTS } from '../core/agents/builtins';
 import { discoverAgents } from '../core/agents/discovery';
 import { Subagents, type SubagentDeps } from '../core/agents/subagents';
 import type { AgentDefinition } from '../core/agents/types';
-import { DEFAULT_SUBAGENT_MAX_TOKENS, DEFAULT_SUBAGENT_MAX_TURNS } from '../core/agents/types';
 import type { FileSystem, Logger } from '../core/ports';
+import { settings } from './settings';
 
 /**
  * Subagents in the editor: the agent types (built-ins, `.reverie/agents/*.md` in the workspace and
@@ -32,10 +32,9 @@ export function editorSubagents(
     log,
     agents: () => agents,
     get options() {
-      const config = vscode.workspace.getConfiguration('reverie.subagents');
       return {
-        maxTurns: config.get<number>('maxTurns', DEFAULT_SUBAGENT_MAX_TURNS),
-        maxTokens: config.get<number>('maxTokens', DEFAULT_SUBAGENT_MAX_TOKENS),
+        maxTurns: Math.floor(settings.get<number>('reverie.subagents.maxTurns')),
+        maxTokens: settings.get<number>('reverie.subagents.maxTokens'),
       };
     },
   });

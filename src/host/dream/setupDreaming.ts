@@ -12,6 +12,7 @@ import { VsCodeFileSearch } from '../adapters/vscodeFileSearch';
 import { memoryPlaces } from '../agentHost';
 import { DreamController } from './dreamController';
 import { readDreamSettings } from './dreamReview';
+import { settings } from '../settings';
 
 export type { DreamController };
 
@@ -32,9 +33,8 @@ export interface DreamingDeps {
 export function setupDreaming(deps: DreamingDeps): DreamController {
   const commands = new NodeCommandRunner();
   const rgPath = findRipgrep(vscode.env.appRoot);
-  const settings = () => {
-    const config = vscode.workspace.getConfiguration('reverie.dream');
-    const read = readDreamSettings((key, fallback) => config.get(key, fallback));
+  const dreamSettings = () => {
+    const read = readDreamSettings((key) => settings.get(`reverie.dream.${key}`));
     // No dream starts by itself in an untrusted workspace: it would read files nobody vouched for.
     return { ...read, enabled: read.enabled && vscode.workspace.isTrusted };
   };
@@ -50,10 +50,10 @@ export function setupDreaming(deps: DreamingDeps): DreamController {
       const places = defaultDreamPlaces({ home: p.home, workspaceRoot: p.cwd, memoryDir: p.projectDir, transcriptsDir: p.transcripts });
       return p.roots.length ? { ...places, roots: p.roots } : places;
     },
-    settings,
+    settings: dreamSettings,
     searchHistory: (o) => searchHistory({ root: memoryPlaces().transcripts, rgPath, ...o }),
   });
-  const controller = new DreamController({ dreamer, log: deps.log, sessionId: deps.sessionId, settings });
+  const controller = new DreamController({ dreamer, log: deps.log, sessionId: deps.sessionId, settings: dreamSettings });
   controller.own(commands);
   controller.own(controller.registerCommands());
   controller.own(deps.chat.onDidPost((msg) => {

@@ -7,6 +7,7 @@ import { VsCodeDiagnostics } from '../adapters/vscodeDiagnostics';
 import { Disposable } from '../disposable';
 import { diagnosticPrompt, selectionPrompt, where, type FileText, type FixDiagnostic, type Range } from './fixPrompt';
 import { verdict, type DiagnosticKey, type TestOutcome, type Verdict } from './verification';
+import { settings } from '../settings';
 
 export const FIX_COMMAND = 'reverie.fixThis';
 export const EXPLAIN_COMMAND = 'reverie.explainThis';
@@ -158,7 +159,7 @@ export class FixThis extends Disposable implements vscode.CodeActionProvider {
     const input = { where: job.where, target: job.target, before: job.before, after: after.map(key), edited };
     const first = verdict(input);
     if (!first.fixed) return first;
-    const command = vscode.workspace.getConfiguration('reverie.fix', job.uri).get<string>('testCommand', '').trim();
+    const command = settings.get<string>('reverie.fix.testCommand', job.uri).trim();
     if (!command) return first;
     return verdict({ ...input, test: { command, outcome: await this.runTests(command, job.uri) } });
   }

@@ -8,7 +8,8 @@ import { Disposable } from '../disposable';
 import type { Severity } from '../fixThis/fixPrompt';
 import { FIX_COMMAND } from '../fixThis/fixThis';
 import type { DiagnosticKey } from '../fixThis/verification';
-import { budgetSpentText, DEFAULT_TOKENS_PER_HOUR, offerText, testFailurePrompt, WatchPolicy, type Trigger } from './watchPolicy';
+import { budgetSpentText, offerText, testFailurePrompt, WatchPolicy, type Trigger } from './watchPolicy';
+import { settings } from '../settings';
 
 /** How long to wait for the first report after a save, then for the reports to stop changing. */
 const FIRST_REPORT_MS = 5_000;
@@ -52,8 +53,7 @@ function key(d: vscode.Diagnostic): DiagnosticKey {
   return { message: d.message, severity: SEVERITY[d.severity] ?? 'error', source: d.source, code };
 }
 
-const config = () => vscode.workspace.getConfiguration('reverie.watch');
-const enabled = () => config().get<boolean>('enabled', false);
+const enabled = () => settings.get<boolean>('reverie.watch.enabled');
 
 /**
  * `reverie.watch.enabled`: after a save, when the file's diagnostics settle with errors it did not
@@ -76,7 +76,7 @@ export class Watch extends Disposable {
   constructor(private readonly deps: WatchDeps) {
     super();
     const now = deps.now ?? Date.now;
-    this.policy = new WatchPolicy(now, () => config().get<number>('tokensPerHour', DEFAULT_TOKENS_PER_HOUR));
+    this.policy = new WatchPolicy(now, () => settings.get<number>('reverie.watch.tokensPerHour'));
     const snapshot = (uri: vscode.Uri) => {
       if (!this.baseline.has(uri.toString())) this.baseline.set(uri.toString(), vscode.languages.getDiagnostics(uri).map(key));
     };
@@ -101,7 +101,7 @@ export class Watch extends Disposable {
       .catch((err) => this.deps.log.error(`watch: ${err instanceof Error ? err.stack : String(err)}`))
       .finally(() => this.checks.delete(check));
     this.checks.add(check);
-    if (config().get<boolean>('runTests', false)) this.scheduleTests(doc.uri);
+    if (settings.get<boolean>('reverie.watch.runTests')) this.scheduleTests(doc.uri);
   }
 
   private async checkErrors(uri: vscode.Uri): Promise<void> {
@@ -128,7 +128,7 @@ export class Watch extends Disposable {
 
   /** `reverie.fix.testCommand`, only in a trusted workspace, through the agent's gate (it may ask). */
   private async runTests(uri: vscode.Uri): Promise<void> {
-    const command = vscode.workspace.getConfiguration('reverie.fix', uri).get<string>('testCommand', '').trim();
+    const command = settings.get<string>('reverie.fix.testCommand', uri).trim();
     if (!command || !enabled() || this.deps.chat.busy || this.testsRunning) return;
     if (!vscode.workspace.isTrusted) return this.deps.log.info('watch: tests are not run on save in Restricted Mode');
     const cwd = (vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
