@@ -29,6 +29,8 @@ const FIRST_TEXT_CHARS = 200;
 
 export class NodeTranscriptStore implements TranscriptStore {
   private readonly pending = new Map<string, Promise<void>>();
+  /** Sessions this store has appended to (their files end with a newline). */
+  private readonly started = new Set<string>();
 
   constructor(readonly root: string) {}
 
@@ -43,7 +45,11 @@ export class NodeTranscriptStore implements TranscriptStore {
     const text = records.map(serializeRecord).join('');
     const next = (this.pending.get(id) ?? Promise.resolve()).catch(() => undefined).then(async () => {
       await fs.mkdir(this.root, { recursive: true });
-      await fs.appendFile(this.file(id), text, { mode: 0o600 });
+      // A file this process did not start may end in a line torn by a crash: start on a new line,
+      // or the first record appended would be glued to the torn one and lost with it.
+      const torn = !this.started.has(id) && (await endsMidLine(this.file(id)));
+      this.started.add(id);
+      await fs.appendFile(this.file(id), torn ? `\n${text}` : text, { mode: 0o600 });
     });
     this.pending.set(id, next);
     void next.finally(() => this.pending.get(id) === next && this.pending.delete(id)).catch(() => undefined);
@@ -75,6 +81,21 @@ export class NodeTranscriptStore implements TranscriptStore {
 
   private file(id: string): string {
     return path.join(this.root, id + EXT);
+  }
+}
+
+/** True when the file exists and its last byte is not a newline. */
+async function endsMidLine(file: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
   }
 }
 

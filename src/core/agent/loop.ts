@@ -45,6 +45,8 @@ export interface AgentLoopOptions {
   compactForRetry?(error: ModelError, signal: AbortSignal): Promise<boolean>;
   /** Mark prompt-cache breakpoints in each request. */
   promptCache?: boolean;
+  /** After an answer asking for tools is in the history, before they run (the transcript saves it). */
+  beforeTools?(): Promise<void>;
 }
 
 /**
@@ -177,6 +179,7 @@ export async function runAgentLoop(o: AgentLoopOptions): Promise<AgentOutcome> {
       return end('max_turns');
     }
     nudges = 0;
+    await o.beforeTools?.();
     const calls: ToolCall[] = toolUses.map((b) => ({ id: b.id, name: b.name, input: b.input }));
     const results = await runToolCalls(calls, { ...o.runner, tools, emit: o.emit, log: o.log }, o.signal);
     o.history.push({

@@ -3,12 +3,14 @@
  * file by file, with the agent's reasons attached by file name.
  */
 import * as path from 'node:path';
+import { LOCK_SECTION_FILE } from './lock';
 import type { DreamStore } from './store';
 import { DREAM_LOCK_FILE, DREAM_LOG_FILE, type DreamChangeReason, type DreamFileChange, type DreamProposal } from './types';
 
 /** Files of a memory folder that belong to dreaming itself, never copied, compared or restored. */
 export function isDreamOwnFile(rel: string): boolean {
-  return rel === DREAM_LOCK_FILE || rel === DREAM_LOG_FILE || /(^|\/)\.[^/]*\.[0-9a-f]{12}\.tmp$/.test(rel);
+  // The lock's critical-section file too: another window trying to dream leaves it there for a moment.
+  return rel === DREAM_LOCK_FILE || rel === LOCK_SECTION_FILE || rel === DREAM_LOG_FILE || /(^|\/)\.[^/]*\.[0-9a-f]{12}\.tmp$/.test(rel);
 }
 
 /** The memory files of a folder (relative, sorted), without dreaming's own files. */

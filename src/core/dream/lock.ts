@@ -13,6 +13,9 @@ import type { Logger } from '../ports';
 import type { DreamStore } from './store';
 import { DREAM_LOCK_FILE, DREAM_LOCK_STALE_MS } from './types';
 
+/** The critical-section file, beside the lock in the memory folder (dreaming's own: never staged or diffed). */
+export const LOCK_SECTION_FILE = `${DREAM_LOCK_FILE}.acquiring`;
+
 /** A critical-section file older than this was left by a process that died taking the lock. */
 export const ACQUIRE_STALE_MS = 30_000;
 
@@ -72,7 +75,7 @@ export class DreamLock {
   }
 
   async acquire(): Promise<{ ok: true; handle: LockHandle } | { ok: false; reason: string }> {
-    const section = `${this.file}.acquiring`;
+    const section = path.join(path.dirname(this.file), LOCK_SECTION_FILE);
     if (!(await this.store.createExclusive(section, String(this.store.pid)))) {
       const left = await this.store.readStamped(section);
       const stale = left !== undefined && this.now() - left.mtimeMs > ACQUIRE_STALE_MS;

@@ -253,6 +253,8 @@ export class Conversation {
       ...this.deps.options,
       promptCache: this.deps.options?.promptCache ?? true,
       prepare: (s) => this.context.prepare(this.history, session, s, emitAll),
+      // The answer asking for tools is saved before they run: a kill mid-command keeps the calls.
+      beforeTools: flush,
       compactForRetry: async (error, s) => {
         try {
           await this.context.compact(this.history, session, 'reactive', s, emitAll);

@@ -122,7 +122,35 @@ export function resumeMessages(parsed: Pick<ParsedTranscript, 'messages' | 'comp
     history = [...record.head, ...history.slice(history.length - kept), ...record.appended];
   }
   for (; next < parsed.messages.length; next++) history.push(parsed.messages[next].message);
-  return history;
+  // A session that ended mid-tool (a crash, a kill) has tool calls nobody answered; the API rejects that.
+  return answerOrphans(history);
+}
+
+/** The result a tool call gets when the transcript has none (the process was killed or crashed mid-call). */
+export const UNFINISHED_RESULT = 'Interrupted: the session ended before this tool call finished (Reverie was closed or stopped), so no result was recorded; it may have run in part. Check its effects before relying on it.';
+
+/**
+ * Every tool_use answered, wherever it is: calls whose results never reached the transcript get
+ * UNFINISHED_RESULT in a user message right after them, as the API requires. Derived again on each
+ * resume, so it holds even though the added results are not written back.
+ */
+export function answerOrphans(history: MessageParam[]): MessageParam[] {
+  const out: MessageParam[] = [];
+  for (let i = 0; i < history.length; i++) {
+    const m = history[i];
+    out.push(m);
+    if (m.role !== 'assistant' || typeof m.content === 'string') continue;
+    const ids = m.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
+    const next = history[i + 1];
+    const nextBlocks = next?.role === 'user' && typeof next.content !== 'string' ? next.content : [];
+    const answered = new Set(nextBlocks.flatMap((b) => (b.type === 'tool_result' ? [b.tool_use_id] : [])));
+    const missing = ids.filter((id) => !answered.has(id));
+    if (!missing.length) continue;
+    // A message of its own (consecutive user messages are one turn to the API), so every resume
+    // derives the same history whatever was said after it.
+    out.push({ role: 'user', content: missing.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: UNFINISHED_RESULT, is_error: true })) });
+  }
+  return out;
 }
 
 function isObject(v: unknown): v is Record<string, any> {
