@@ -1,15 +1,21 @@
 /**
  * History search benchmark: generates ~1 GB of synthetic transcripts (deterministic, reused when
- * present) and times keyword and regex searches. Prints figures; never passes or fails on time.
+ * present) and times keyword and regex searches (searchHistory in src/node/nodeTranscripts.ts,
+ * memory tier 3), each next to a baseline of ripgrep run directly over the same folder for the
+ * same lines (`rg --no-ignore --hidden PATTERN .`, the output piped and counted, nothing parsed).
+ * Median of 5 runs each. Prints figures; never passes or fails on time (target: < 1 s for 1 GB).
+ * Writes out/bench/results/historySearch.json for bench/summary.ts.
  *
- *   node out/bench/historySearch.bench.js [--gb 1] [--dir /tmp/reverie-history-bench] [--rg PATH]
+ *   npm run bench:history        (node out/bench/historySearch.bench.js [--gb 1] [--dir DIR] [--rg PATH])
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { messageRecord, serializeRecord, sessionHeader } from '../src/core/session/transcript';
 import { searchHistory } from '../src/node/nodeTranscripts';
 import { rng } from './random';
+import { machine, median, writeResult, type Figure } from './results';
 
 const DEFAULT_RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
 const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
@@ -72,40 +78,70 @@ async function generate(): Promise<void> {
   }
 }
 
-async function time(label: string, opts: { query: string; regex?: boolean; caseSensitive?: boolean; rg: boolean }, bytes: number) {
+/** ripgrep run directly on the history folder: its wall time and how many lines it printed. */
+function rgDirect(args: string[]): Promise<{ ms: number; lines: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(rgPath!, ['--no-config', '--no-ignore', '--hidden', '--no-messages', ...args, '--', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    let lines = 0;
+    child.stdout.on('data', (b: Buffer) => { for (let i = 0; i < b.length; i++) if (b[i] === 10) lines++; });
+    child.on('error', reject);
+    child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, lines }));
+  });
+}
+
+interface Case { query: string; regex?: boolean; caseSensitive?: boolean; rg: boolean; base?: string[]; summary?: boolean }
+
+async function time(label: string, opts: Case, bytes: number): Promise<Figure> {
   const runs: number[] = [];
+  const base: number[] = [];
   let hits = 0;
+  let baseLines = 0;
   for (let i = 0; i < 5; i++) {
     const t0 = process.hrtime.bigint();
     const r = await searchHistory({ root: dir, query: opts.query, regex: opts.regex, caseSensitive: opts.caseSensitive, limit: 20, signal: new AbortController().signal, rgPath: opts.rg ? rgPath : undefined });
     runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
     hits = r.length;
+    if (opts.base && rgPath) {
+      const b = await rgDirect(opts.base);
+      base.push(b.ms);
+      baseLines = b.lines;
+    }
   }
-  runs.sort((a, b) => a - b);
-  const best = runs[0];
-  const median = runs[2];
-  console.log(`${label.padEnd(58)} best ${best.toFixed(0).padStart(5)} ms  median ${median.toFixed(0).padStart(5)} ms  ${(bytes / 1e6 / (best / 1000)).toFixed(0).padStart(6)} MB/s  ${hits} hits`);
+  const best = Math.min(...runs);
+  const med = median(runs);
+  const baseMed = base.length ? median(base) : undefined;
+  const vs = baseMed !== undefined ? `  | rg directly ${baseMed.toFixed(0).padStart(5)} ms (${baseLines} lines)  ratio ${(med / baseMed).toFixed(2)}x` : '  | (no direct rg equivalent)';
+  console.log(`${label.padEnd(60)} best ${best.toFixed(0).padStart(5)} ms  median ${med.toFixed(0).padStart(5)} ms  ${(bytes / 1e6 / (med / 1000)).toFixed(0).padStart(6)} MB/s  ${String(hits).padStart(2)} hits${vs}`);
+  return {
+    figure: `transcript search ${(bytes / 1e9).toFixed(2)} GB: ${label}`, value: med, unit: 'ms', target: '< 1 s', met: med < 1000,
+    ...(baseMed !== undefined ? { baseline: { label: `\`rg ${opts.base!.map((a) => (/[\s|\\*]/.test(a) ? `"${a}"` : a)).join(' ')}\``, value: baseMed }, ratio: med / baseMed } : {}),
+    note: `${hits} hits${baseMed !== undefined ? `; rg printed ${baseLines} lines` : ''}`, ...(opts.summary === false ? { detailOnly: true } : {}),
+  };
 }
 
 async function main() {
+  const m = machine();
   await generate();
   const bytes = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
-  console.log(`history: ${(bytes / 1e6).toFixed(0)} MB in ${readdirSync(dir).length} files; ${os.cpus().length} cores; node ${process.version}; ripgrep: ${rgPath ?? 'none'}`);
-  console.log('(MB/s = whole history / time, also for searches that stop early)');
-  const cases: Array<[string, { query: string; regex?: boolean; caseSensitive?: boolean; rg: boolean }]> = [
-    ['keywords "flamingo quota" (case-insensitive, ripgrep)', { query: 'flamingo quota', rg: true }],
-    ['keywords "Flamingo quota" (case-sensitive, Buffer.indexOf)', { query: 'Flamingo quota', caseSensitive: true, rg: false }],
-    ['keyword with no hit "xylophonic" (case-sensitive)', { query: 'xylophonic', caseSensitive: true, rg: false }],
-    ['keyword with no hit "xylophonic" (case-insensitive, ripgrep)', { query: 'xylophonic', rg: true }],
-    ['regex "retry\\s+budget\\s+\\d+" (ripgrep)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: true }],
-    ['common keyword "cache" (stops at 20 hits)', { query: 'cache', rg: true }],
-    ['keywords "flamingo quota" (case-insensitive, JS only)', { query: 'flamingo quota', rg: false }],
-    ['regex "retry\\s+budget\\s+\\d+" (JS only)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: false }],
+  console.log(`history: ${(bytes / 1e6).toFixed(0)} MB in ${readdirSync(dir).length} files; ${os.cpus().length} cores, load ${m.loadStart.join(' ')}; node ${process.version}; ripgrep: ${rgPath ?? 'none'}`);
+  console.log('(median of 5; MB/s = whole history / median time, also for searches that stop early; the baseline is ripgrep run directly for the same lines)');
+  const cases: Array<[string, Case]> = [
+    ['keywords "flamingo quota" (case-insensitive, ripgrep)', { query: 'flamingo quota', rg: true, base: ['-i', 'flamingo.*quota|quota.*flamingo'] }],
+    ['keywords "Flamingo quota" (case-sensitive, Buffer.indexOf)', { query: 'Flamingo quota', caseSensitive: true, rg: false, base: ['Flamingo.*quota|quota.*Flamingo'], summary: false }],
+    ['keyword with no hit "xylophonic" (case-sensitive)', { query: 'xylophonic', caseSensitive: true, rg: false, base: ['xylophonic'], summary: false }],
+    ['keyword with no hit "xylophonic" (case-insensitive, ripgrep)', { query: 'xylophonic', rg: true, base: ['-i', 'xylophonic'] }],
+    ['regex "retry\\s+budget\\s+\\d+" (ripgrep)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: true, base: ['retry\\s+budget\\s+\\d+'] }],
+    ['common keyword "cache" (stops at 20 hits)', { query: 'cache', rg: true, summary: false }],
+    ['keywords "flamingo quota" (case-insensitive, JS only)', { query: 'flamingo quota', rg: false, base: ['-i', 'flamingo.*quota|quota.*flamingo'], summary: false }],
+    ['regex "retry\\s+budget\\s+\\d+" (JS only)', { query: 'retry\\s+budget\\s+\\d+', regex: true, rg: false, base: ['retry\\s+budget\\s+\\d+'], summary: false }],
   ];
+  const figures: Figure[] = [];
   for (const [label, opts] of cases) {
     if (opts.rg && !rgPath) continue;
-    await time(label, opts, bytes);
+    figures.push(await time(label, opts, bytes));
   }
+  writeResult({ name: 'historySearch', title: 'Transcript search over 1 GB', reproduce: 'npm run bench:history', machine: m, figures, detail: { dir, bytes, rg: rgPath } });
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

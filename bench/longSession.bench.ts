@@ -10,6 +10,7 @@
  *   npm run bench:long-session          (builds dist/ too; `npm run bench` runs every benchmark)
  *   node out/bench/longSession.bench.js [--prompts 4] [--steps 16] [--no-write] [--keep] [--trace DIR]
  *
+ * Also writes out/bench/results/longSession.json for bench/summary.ts (even with --no-write).
  * --no-write leaves BENCHMARKS.md alone; --keep keeps the temp workspace and HOME; --trace writes one
  * line per request (kind, simulated figures, step answered) and the CLI's events per run to DIR.
  *
@@ -54,6 +55,7 @@ import { countTokens, MockAnthropicServer, reply, toolCall, type MockStep, type 
 import { SUMMARY_SYSTEM, SUMMARY_SECTIONS } from '../src/core/compaction/summary';
 import { NOTES_SECTIONS } from '../src/core/compaction/notes';
 import { rng } from './random';
+import { machine, writeResult } from './results';
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -569,6 +571,7 @@ function writeBenchmarksMd(section: string): string {
 }
 
 async function main() {
+  const mach = machine();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node esbuild.mjs\` first`);
   const base = path.join(os.tmpdir(), `reverie-long-session-bench-${process.pid}`);
   const cpus = os.cpus();
@@ -590,6 +593,18 @@ async function main() {
   const warn = warnings(figs);
   if (warn.length) lines.push('', 'Warnings:', ...warn.map((w) => `- ${w}`));
   console.log(`\n${lines.join('\n')}`);
+  const ratio = off.billed ? on.billed / off.billed : NaN;
+  writeResult({
+    name: 'longSession', title: 'Long session, micro-compaction on and off', reproduce: 'npm run bench:long-session', machine: mach,
+    figures: [
+      { figure: `long session (${PROMPTS} prompts x ${STEPS} tool steps): billed-equivalent input, micro ON`, value: on.billed, unit: 'tokens', baseline: { label: 'micro OFF', value: off.billed }, ratio, target: 'ON/OFF <= 0.6', met: ratio <= 0.6 },
+      { figure: 'long session: cache-read ratio after the first request, micro ON', value: on.mainRatioAfterFirst, unit: '', baseline: { label: 'micro OFF', value: off.mainRatioAfterFirst }, target: '>= 0.9', met: on.mainRatioAfterFirst >= 0.9 },
+      { figure: 'long session: "prompt is too long" errors, ON / OFF', value: on.promptTooLong, unit: '', text: `${on.promptTooLong} / ${off.promptTooLong}`, target: '0', met: on.promptTooLong === 0 && off.promptTooLong === 0 },
+      { figure: 'long session: peak request tokens, micro ON', value: on.peakTokens, unit: 'tokens', baseline: { label: 'micro OFF', value: off.peakTokens }, ratio: on.peakTokens / off.peakTokens },
+      { figure: 'long session: wall time of the CLI runs, micro ON', value: on.wallMs / 1000, unit: 's', baseline: { label: 'micro OFF', value: off.wallMs / 1000 }, ratio: on.wallMs / off.wallMs },
+    ],
+    detail: { on: { ...on, cutDetail: undefined }, off: { ...off, cutDetail: undefined } },
+  });
 
   if (!flag('no-write')) {
     const date = new Date().toISOString().slice(0, 10);

@@ -15,6 +15,7 @@
  *   npm run bench:webview [-- --runs 3 --messages 5000 --chars 100000]
  *
  * Figures, not pass/fail: the table says PASS / MISS against the targets, the exit code is 0.
+ * Also writes out/bench/results/webview.json for bench/summary.ts.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -22,6 +23,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { rng } from './random';
+import { machine, writeResult, type Figure } from './results';
 
 const root = path.resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -230,6 +232,7 @@ async function runOnce(browser: Browser, url: string, snap: unknown, parts: stri
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
+  const mach = machine();
   if (!process.argv.includes('--no-build')) {
     const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('the webview build failed');
@@ -274,6 +277,14 @@ async function main(): Promise<void> {
   console.log(`| ${'figure'.padEnd(w[0])} | ${'median'.padEnd(w[1])} | ${'target'.padEnd(w[2])} | ${''.padEnd(w[3])} |`);
   console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|${'-'.repeat(w[3] + 2)}|`);
   for (const r of rows) console.log(`| ${r[0].padEnd(w[0])} | ${r[1].padEnd(w[1])} | ${r[2].padEnd(w[2])} | ${r[3].padEnd(w[3])} |`);
+  const figures: Figure[] = [
+    { figure: `webview: ${MESSAGES.toLocaleString('en-US')}-message snapshot, post -> first frame painted`, value: m('firstPaintMs'), unit: 'ms', target: '< 200 ms', met: m('firstPaintMs') < 200, note: `${m('mounted')} entries mounted` },
+    { figure: 'webview: JS heap after the snapshot', value: m('heapMB'), unit: 'MB', target: '< 150 MB', met: m('heapMB') < 150 },
+    { figure: `webview: ${CHARS.toLocaleString('en-US')}-char stream, longest update batch`, value: m('maxBatchMs'), unit: 'ms', target: '<= 16 ms', met: m('maxBatchMs') <= 16,
+      note: `p95 ${m('p95BatchMs').toFixed(2)} ms; ${m('batchesOver16')} of ${m('batches')} batches over 16 ms; ${m('longTasks')} long tasks` },
+    { figure: 'webview: JS heap after the stream', value: m('heapAfterStreamMB'), unit: 'MB', target: '< 150 MB', met: m('heapAfterStreamMB') < 150 },
+  ];
+  writeResult({ name: 'webview', title: 'The chat panel in headless Chromium', reproduce: 'npm run bench:webview', machine: mach, figures, detail: { runs, bundleBytes: bundle } });
 }
 
 main().catch((err) => {
