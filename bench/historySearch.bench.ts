@@ -15,13 +15,12 @@ import * as path from 'node:path';
 import { messageRecord, serializeRecord, sessionHeader } from '../src/core/session/transcript';
 import { searchHistory } from '../src/node/nodeTranscripts';
 import { rng } from './random';
-import { machine, median, writeResult, type Figure } from './results';
+import { CODE_SERVER_RG, machine, median, writeResult, type Figure } from './results';
 
-const DEFAULT_RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
 const arg = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
 const gb = Number(arg('gb') ?? 1);
 const dir = arg('dir') ?? path.join(os.tmpdir(), `reverie-history-bench-${gb}gb`);
-const rgPath = arg('rg') ?? (existsSync(DEFAULT_RG) ? DEFAULT_RG : undefined);
+const rgPath = arg('rg') ?? (existsSync(CODE_SERVER_RG) ? CODE_SERVER_RG : undefined);
 const SESSION_BYTES = 2 * 1024 * 1024;
 
 

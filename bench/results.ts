@@ -11,7 +11,7 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const RESULTS_DIR = path.join(REPO, 'out', 'bench', 'results');
 
 /** The ripgrep that code-server bundles (scripts/setup-tools.sh puts it there). */
-export const CODE_SERVER_RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
+export const CODE_SERVER_RG = path.join(process.env.REVERIE_TOOLS ?? path.join(os.homedir(), '.cache', 'reverie', 'tools'), 'code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg');
 
 export interface Machine {
   date: string;

@@ -3,7 +3,7 @@
 //   1. type check (extension, webview, tests)   2. unit tests (mocha, plain Node)
 //   3. integration tests (mocha inside a real VS Code extension host, code-server offline)
 //   4. end-to-end tests (Playwright + Chromium driving the workbench with the packaged .vsix)
-// Levels 3-4 first run scripts/setup-tools.sh (idempotent; installs Node 24, code-server and
+// Levels 2-4 first run scripts/setup-tools.sh (idempotent; installs Node 24, code-server and
 // Chromium on a fresh machine, ~3 min once, about a second afterwards).
 //   npm test -- --only unit,integration     run some levels
 import { spawn } from 'node:child_process';
@@ -54,11 +54,13 @@ const t0 = Date.now();
 await level('typecheck', [['npx', ['tsc', '-p', '.']], ['npx', ['tsc', '-p', 'webview-ui']], ['npx', ['tsc', '-p', 'test']]]);
 // A passing type check counts as one check; it has no tests of its own to count.
 if (results.at(-1)?.name === 'typecheck' && results.at(-1).failed === 0) results.at(-1).passed = 1;
-await level('unit', [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'test', '--noEmit', 'false']], ['npx', ['mocha'], true]]);
-if (wanted('integration') || wanted('e2e')) {
+// The tools come first: unit tests use code-server's ripgrep too (grep, glob and history search
+// are tested with it and with the JavaScript fallback).
+if (wanted('unit') || wanted('integration') || wanted('e2e')) {
   await level('tools', [['bash', ['scripts/setup-tools.sh']]]);
   if (results.at(-1)?.name === 'tools' && results.at(-1).failed === 0) results.pop();
 }
+await level('unit', [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'test', '--noEmit', 'false']], ['npx', ['mocha'], true]]);
 await level('integration', [['node', ['esbuild.mjs']], ['npx', ['tsc', '-p', 'test', '--noEmit', 'false']], ['node', ['out/test/integration/run.js'], true]]);
 await level('e2e', [
   ['npm', ['run', '-s', 'package']],

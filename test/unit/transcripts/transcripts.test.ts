@@ -6,8 +6,9 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { messageRecord, parseTranscript, serializeRecord, sessionHeader } from '../../../src/core/session/transcript';
 import { createSearchHistoryTool } from '../../../src/core/tools/searchHistory';
 import { NodeTranscriptStore, searchHistory, type NodeHistorySearchOptions } from '../../../src/node/nodeTranscripts';
+import { RG_PATH } from '../tools/files/harness';
 
-const RG = '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
+const RG = RG_PATH;
 const user = (content: MessageParam['content']): MessageParam => ({ role: 'user', content });
 const assistant = (text: string): MessageParam => ({ role: 'assistant', content: [{ type: 'text', text }] });
 

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { globTool } from '../../../../src/core/tools/glob';
-import { age, harness, type Harness } from './harness';
+import { existsSync } from 'node:fs';
+import { age, harness, RG_PATH, type Harness } from './harness';
 
-describe('glob', () => {
+// The same cases over both ways of listing the tree: the JavaScript walk and `rg --files`.
+for (const rg of [false, true]) describe(`glob (${rg ? 'ripgrep' : 'JavaScript walk'})`, () => {
   let h: Harness;
-  beforeEach(() => (h = harness()));
+  before(function () {
+    if (rg && !existsSync(RG_PATH)) this.skip(); // `npm test` installs it first (scripts/setup-tools.sh)
+  });
+  beforeEach(() => (h = harness(rg ? { rgPath: RG_PATH } : {})));
   afterEach(() => h.dispose());
 
   it('finds files by name at any depth, newest first', async () => {

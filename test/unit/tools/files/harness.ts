@@ -11,8 +11,8 @@ import { NodeFileSearch } from '../../../../src/node/nodeFileSearch';
 import { NodeFileSystem } from '../../../../src/node/nodeFileSystem';
 import { MemoryLogger } from '../../fakes';
 
-export const RG_PATH =
-  '/root/.cache/reverie/tools/code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg';
+/** The ripgrep that code-server ships, where scripts/setup-tools.sh installs it (`npm test` runs that first). */
+export const RG_PATH = path.join(process.env.REVERIE_TOOLS ?? path.join(os.homedir(), '.cache', 'reverie', 'tools'), 'code-server/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep-universal/bin/linux-x64/rg');
 
 const noCommands: CommandRunner = {
   run: () => Promise.reject(new Error('no commands in file tool tests')),
