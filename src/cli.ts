@@ -23,7 +23,7 @@ import { SkillCatalog } from './core/skills/catalog';
 import { createSkillTool } from './core/tools/skill';
 import { createTaskTool } from './core/tools/task';
 import { skillFileProblems } from './lsp/skillCheck';
-import { resumeMessages, transcriptRecorder } from './core/session/transcript';
+import { resumeMessages, skippedLinesNotice, transcriptRecorder } from './core/session/transcript';
 import { ALL_TOOLS, finalizeToolResult } from './core/tools';
 import { createSearchHistoryTool } from './core/tools/searchHistory';
 import { NodeCommandRunner } from './node/nodeCommandRunner';
@@ -164,6 +164,8 @@ async function main(): Promise<number> {
   if (previous) {
     const last = previous.messages.at(-1);
     conversation.restore(resumeMessages(previous), args.resume, { lastActivityAt: last ? Date.parse(last.time) : undefined, cleared: previous.cleared });
+    const skipped = skippedLinesNotice(previous.skippedLines);
+    if (skipped) process.stderr.write(`reverie: ${skipped}\n`);
   }
   const sessionId = conversation.id;
   // Files the agent writes are snapshotted before the prompt, in the session folder (as the editor does).

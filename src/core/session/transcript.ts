@@ -126,6 +126,13 @@ export function resumeMessages(parsed: Pick<ParsedTranscript, 'messages' | 'comp
   return answerOrphans(history);
 }
 
+/** What to tell the user when resuming a transcript with lines it could not read; undefined when there were none. */
+export function skippedLinesNotice(skipped: number): string | undefined {
+  if (skipped <= 0) return undefined;
+  const lines = skipped === 1 ? '1 unreadable line was' : `${skipped} unreadable lines were`;
+  return `${lines} skipped in this session's transcript (a write cut short, or an edit by hand); the rest is restored and the file is left as it is.`;
+}
+
 /** The result a tool call gets when the transcript has none (the process was killed or crashed mid-call). */
 export const UNFINISHED_RESULT = 'Interrupted: the session ended before this tool call finished (Reverie was closed or stopped), so no result was recorded; it may have run in part. Check its effects before relying on it.';
 

@@ -4,7 +4,7 @@
  * tested without VS Code and the controller only routes messages here.
  */
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { resumeMessages } from '../../core/session/transcript';
+import { resumeMessages, skippedLinesNotice } from '../../core/session/transcript';
 import type { HostToWebview, TranscriptEntry } from '../../shared/protocol';
 import type { ComposerEnvironment } from '../composerEnvironment';
 import { entriesFromTranscript } from './sessionEntries';
@@ -53,8 +53,10 @@ export class SessionPanel {
     }
     await this.host.stopAndSettle();
     const last = parsed.messages.at(-1);
-    await this.host.replace(id, resumeMessages(parsed), { lastActivityAt: last ? Date.parse(last.time) : undefined, cleared: parsed.cleared },
-      entriesFromTranscript(parsed, () => this.host.newId()));
+    const entries = entriesFromTranscript(parsed, () => this.host.newId());
+    const skipped = skippedLinesNotice(parsed.skippedLines);
+    if (skipped) entries.push({ role: 'notice', id: this.host.newId(), text: skipped, tone: 'info' });
+    await this.host.replace(id, resumeMessages(parsed), { lastActivityAt: last ? Date.parse(last.time) : undefined, cleared: parsed.cleared }, entries);
     return true;
   }
 

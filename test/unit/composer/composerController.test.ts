@@ -130,6 +130,19 @@ describe('ChatController with the composer: mentions, mode, model, sessions', ()
     assert.equal(file.split('\n').filter(Boolean).length, 3, 'the saved file is not rewritten (no conversation recorder in this test)');
   });
 
+  it('resuming a transcript with an unreadable line says so in the panel, and leaves the file as it is', async () => {
+    const file = path.join(dir, 'saved-000001.jsonl');
+    fs.appendFileSync(file, '{"type":"message","message":{"role":"assistant","content":[{"ty\n');
+    const before = fs.readFileSync(file, 'utf8');
+    chat.receive({ type: 'resumeSession', id: 'saved-000001' });
+    await settle();
+    const entries = last('snapshot')!.entries;
+    assert.deepEqual(entries.slice(0, 2).map((e) => e.role), ['user', 'assistant'], 'the readable messages are restored');
+    const notice = entries.at(-1)!;
+    assert.ok(notice.role === 'notice' && /^1 unreadable line was skipped in this session's transcript/.test(notice.text), JSON.stringify(notice));
+    assert.equal(fs.readFileSync(file, 'utf8'), before);
+  });
+
   it('deletes only after the confirmation; deleting the session on screen starts a new one', async () => {
     confirmAnswer = false;
     chat.receive({ type: 'deleteSession', id: 'saved-000001' });

@@ -67,7 +67,7 @@ describe('fault suite: SIGKILL of the CLI, then --resume (issue 10)', function (
     const messages = plainMessages(sent[0].body.messages);
     assert.equal(historyProblem(messages), undefined);
     assert.deepEqual(unpairedToolIds(messages), { uses: [], results: [] });
-    return { messages, ms: run.ms };
+    return { messages, ms: run.ms, stderr: run.stderr };
   };
 
   before(async () => {
@@ -149,8 +149,9 @@ describe('fault suite: SIGKILL of the CLI, then --resume (issue 10)', function (
     assert.equal(torn.skippedLines, 1);
     assert.equal(torn.messages.length, parseTranscript(whole).messages.length);
 
-    const { messages } = await resume(id);
+    const { messages, stderr } = await resume(id);
     assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user']);
+    assert.match(stderr, /1 unreadable line was skipped in this session's transcript/, 'the user is told what was skipped');
     // The resumed prompt and its answer were appended after the torn line: both must read back.
     const after = parseTranscript(fs.readFileSync(file, 'utf8'));
     assert.equal(after.skippedLines, 1, 'only the torn line is lost');
