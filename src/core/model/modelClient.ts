@@ -202,7 +202,7 @@ export async function streamMessage(
     if (!stopped) throw new AnthropicStreamEnded();
   } catch (err) {
     if (idleFired && !signal.aborted) throw new ModelError('timeout', `no data from the API for ${Math.round(idleMs / 1000)} s`);
-    throw toModelError(err, signal);
+    throw toModelError(err, signal, options.apiKey);
   } finally {
     clearTimeout(idle);
     signal.removeEventListener('abort', onOuterAbort);

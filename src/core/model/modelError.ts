@@ -62,19 +62,49 @@ export class ModelError extends Error {
   /** For "prompt is too long: N tokens > M maximum": both numbers, so compaction knows how much to shed. */
   tooLong?: { tokens: number; limit: number };
 
+  /** For the log only; anything shaped like an Anthropic key in it is cut out (see withoutSecrets). */
+  readonly detail: string;
+
   constructor(
     readonly reason: ModelErrorReason,
-    readonly detail = '',
+    detail = '',
     readonly status?: number,
   ) {
     super(USER_TEXT[reason].text);
+    this.detail = withoutSecrets(detail);
     this.name = 'ModelError';
     this.action = USER_TEXT[reason].action;
   }
 }
 
-/** Classifies anything a model call threw, branching on the SDK's error classes, not on message text. */
-export function toModelError(err: unknown, signal?: AbortSignal): ModelError {
+/** An Anthropic API key (`sk-ant-...`), wherever it appears in a text. */
+const KEY_SHAPE = /sk-ant-[A-Za-z0-9_-]+/g;
+
+/**
+ * `text` without API keys: any `sk-ant-...` and, when given, the key in use (which may have another
+ * shape behind a proxy). A server or proxy can quote the key back in its error body, and the
+ * detail of an error is logged.
+ */
+export function withoutSecrets(text: string, secret?: string): string {
+  const out = secret && secret.length >= 8 ? text.split(secret).join('[API key]') : text;
+  return out.replace(KEY_SHAPE, '[API key]');
+}
+
+/**
+ * Classifies anything a model call threw, branching on the SDK's error classes, not on message text.
+ * `secret`: the API key the call used, cut out of the detail whatever its shape.
+ */
+export function toModelError(err: unknown, signal?: AbortSignal, secret?: string): ModelError {
+  const e = classify(err, signal);
+  if (!secret || !e.detail.includes(secret)) return e;
+  const clean = new ModelError(e.reason, withoutSecrets(e.detail, secret), e.status);
+  if (e.retryAfterMs !== undefined) clean.retryAfterMs = e.retryAfterMs;
+  if (e.contextOverflow) clean.contextOverflow = e.contextOverflow;
+  if (e.tooLong) clean.tooLong = e.tooLong;
+  return clean;
+}
+
+function classify(err: unknown, signal?: AbortSignal): ModelError {
   if (err instanceof ModelError) return err;
   if (signal?.aborted || err instanceof APIUserAbortError || isAbortError(err)) {
     return new ModelError('aborted');
