@@ -1,16 +1,24 @@
+/**
+ * Proves: no payload of the XSS corpus (test/fixtures/xssPayloads.ts) becomes script-capable
+ * markup in the chat panel's DOM, whatever channel brings it: model output (answers, thinking,
+ * compaction summaries, streamed pieces), tool output, file names on tool cards, and memory file
+ * names (tool cards and listings of the memory folder, MEMORY.md's links, notices, the `@` popup
+ * and its chips). Ends with one line: payloads x channels tried.
+ */
 import * as assert from 'node:assert/strict';
 import createDOMPurify from 'dompurify';
 import type { TranscriptEntry } from '../../../src/shared/protocol';
 import { createMarkdownRenderer } from '../../../webview-ui/markdown';
+import { MentionCompletion, mentionToken } from '../../../webview-ui/mentions';
 import { Transcript } from '../../../webview-ui/transcript';
-import { XSS_FILE_NAMES, XSS_PAYLOADS } from '../../fixtures/xssPayloads';
+import { XSS_FILE_NAMES, XSS_MEMORY_NAMES, XSS_PAYLOADS, xssMemoryIndex, xssMemoryTopic } from '../../fixtures/xssPayloads';
 import { FakeGeometry, installDom } from './domEnv';
 
 const DANGEROUS_TAGS = 'script, iframe, frame, object, embed, form, input, textarea, style, link, meta, base, svg, math, template, noscript, video, audio, source, marquee, body, img[src^="javascript:" i], img[src^="data:" i]';
 const URL_ATTRS = ['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc', 'background', 'poster'];
 
 /** Fails on anything in `root` that could run script: a tag, an on* attribute, a script URL, inline style. */
-function assertInert(root: Element, what: string): void {
+function assertInert(root: Element, what: string, chipButtons = false): void {
   const bad = root.querySelector(DANGEROUS_TAGS);
   assert.equal(bad, null, `${what}: a <${bad?.tagName.toLowerCase()}> survived`);
   for (const el of root.querySelectorAll('*')) {
@@ -21,11 +29,25 @@ function assertInert(root: Element, what: string): void {
         assert.match(attr.value.trim(), /^(https?:|mailto:|#|[^:]*$)/i, `${what}: ${attr.name}="${attr.value}"`);
       }
     }
-    if (el.tagName === 'BUTTON') assert.ok((el as HTMLElement).dataset.codeAction || (el as HTMLElement).dataset.action, `${what}: a button not made by the panel`);
+    const own = (el as HTMLElement).dataset.codeAction || (el as HTMLElement).dataset.action || (chipButtons && el.className === 'chip-remove' && el.textContent === '×');
+    if (el.tagName === 'BUTTON') assert.ok(own, `${what}: a button not made by the panel`);
   }
 }
 
+/** Payloads tried per channel (each distinct payload counted once per channel). */
+const tried = new Map<string, Set<string>>();
+const tally = (channel: string, payloads: readonly string[]) => {
+  const set = tried.get(channel) ?? new Set<string>();
+  payloads.forEach((p) => set.add(p));
+  tried.set(channel, set);
+};
+
 describe('XSS corpus through the panel (markdown, streaming, tool cards, notices)', () => {
+  after(() => {
+    const parts = [...tried].map(([c, s]) => `${c} ${s.size}`);
+    const total = [...tried.values()].reduce((n, s) => n + s.size, 0);
+    console.log(`      XSS (unit, jsdom): ${parts.join(' + ')} = ${total} payload x channel tries`);
+  });
   let env: ReturnType<typeof installDom>;
   let root: HTMLElement;
   let transcript: Transcript;
@@ -62,6 +84,7 @@ describe('XSS corpus through the panel (markdown, streaming, tool cards, notices
     assert.equal(root.querySelectorAll('.msg.assistant').length, XSS_PAYLOADS.length, 'all mounted');
     for (const [i, p] of XSS_PAYLOADS.entries()) assertInert(root.querySelector(`[data-id="a${i}"]`)!, `answer ${JSON.stringify(p)}`);
     assertInert(root, 'the whole transcript');
+    tally('model output', XSS_PAYLOADS);
   });
 
   it('no payload survives when streamed in small pieces (each frame re-renders the open block)', () => {
@@ -95,5 +118,54 @@ describe('XSS corpus through the panel (markdown, streaming, tool cards, notices
     // Shown as typed: the card carries the exact text.
     assert.equal(root.querySelector('[data-id="t0"] .tool-summary')!.textContent, all[0]);
     assert.equal(root.querySelector('[data-id="t0"] .tool-output')!.textContent, all[0]);
+    tally('tool output', all);
+    tally('file names', all);
+  });
+
+  it('memory file names: tool cards, the folder listing, MEMORY.md, notices, the @ popup and chips show them as text only', () => {
+    const names = XSS_MEMORY_NAMES;
+    assert.ok(names.length >= 50, `${names.length} memory file names`);
+    const dir = '.reverie/memory';
+    const entries: TranscriptEntry[] = [
+      { role: 'tool', id: 'ls', name: 'list_files', summary: dir, status: 'done', output: `${dir}/\n${names.map((n) => `  ${n}`).join('\n')}` },
+      { role: 'tool', id: 'idx', name: 'read_file', summary: `${dir}/MEMORY.md`, status: 'done', output: xssMemoryIndex(names) },
+      ...names.flatMap((n, i): TranscriptEntry[] => [
+        { role: 'tool', id: `r${i}`, name: 'read_file', summary: `${dir}/${n}`, status: 'done', output: xssMemoryTopic(n) },
+        { role: 'tool', id: `w${i}`, name: 'write_file', summary: `~/.reverie/memory/${n}`, status: 'error', output: `Error: ${dir}/${n} is not valid` },
+        { role: 'notice', id: `s${i}`, text: `Saved 1 memory (${n})` },
+      ]),
+    ];
+    transcript.reset(entries);
+    assertInert(root, 'memory cards and notices');
+    names.forEach((n, i) => assert.equal(root.querySelector(`[data-id="r${i}"] .tool-summary`)!.textContent, `${dir}/${n}`, 'the name is shown as typed'));
+
+    // The @ popup lists workspace files, memory files among them when memory lives in the workspace.
+    const input = document.createElement('textarea');
+    const list = document.createElement('div');
+    const chips = document.createElement('div');
+    document.body.append(list, input, chips);
+    const sent: unknown[] = [];
+    const g = globalThis as { Event?: unknown };
+    const savedEvent = g.Event;
+    g.Event = env.window.Event;
+    try {
+      const mentions = new MentionCompletion(input, list, chips, (m) => sent.push(m));
+      for (let start = 0; start < names.length; start += 50) {
+        input.value = '@memory';
+        input.setSelectionRange(7, 7);
+        input.dispatchEvent(new env.window.Event('input', { bubbles: true }));
+        const batch = names.slice(start, start + 50);
+        mentions.show(sent.length, batch.map((n) => ({ kind: 'file' as const, label: `${dir}/${n}`, insert: `${dir}/${n}`, detail: n })));
+        assertInert(list, 'the @ popup');
+        assert.deepEqual([...list.querySelectorAll('.slash-name')].map((e) => e.textContent), batch.map((n) => `${dir}/${n}`));
+        const key = new env.window.KeyboardEvent('keydown', { key: 'Enter', cancelable: true });
+        assert.equal(mentions.handleKey(key), true, 'Enter picks the first');
+        assertInert(chips, 'the mention chips', true);
+        assert.equal(chips.querySelector('.mention-chip > span')!.textContent, mentionToken(`${dir}/${batch[0]}`));
+      }
+    } finally {
+      g.Event = savedEvent;
+    }
+    tally('memory file names', names);
   });
 });
