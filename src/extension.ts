@@ -9,7 +9,7 @@ import { ContextStatus } from './host/contextStatus';
 import { setupDreaming, type DreamController } from './host/dream/setupDreaming';
 import { FixThis } from './host/fixThis/fixThis';
 import { Watch } from './host/watch/watch';
-import { findRipgrep } from './host/adapters/ripgrep';
+import { findRipgrep } from './node/ripgrep';
 import { searchSessions } from './host/historyCommands';
 import { registerMemoryCommands } from './host/memoryCommands';
 import type { MemoryTreeProvider } from './host/memoryTreeProvider';

@@ -18,7 +18,7 @@ import { skillFileProblems } from '../lsp/skillCheck';
 import { transcriptRecorder } from '../core/session/transcript';
 import { createSearchHistoryTool } from '../core/tools/searchHistory';
 import { NodeTranscriptStore, searchHistory } from '../node/nodeTranscripts';
-import { findRipgrep } from './adapters/ripgrep';
+import { findRipgrep } from '../node/ripgrep';
 import type { AccessRequest, CommandRunner, Logger, ModelAccess } from '../core/ports';
 import { Conversation, textStorage } from '../core/session/conversation';
 import { ALL_TOOLS, finalizeToolResult } from '../core/tools';

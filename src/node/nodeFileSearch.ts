@@ -6,14 +6,13 @@
  * otherwise a JavaScript walk with the same ignore rules (every .gitignore on the way down applies
  * to its folder; `.git` is skipped; symlinks are not followed).
  */
-import { spawn } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import picomatch from 'picomatch';
 import type { FileSearch, GrepMatch, GrepOptions } from '../core/ports';
 import { decodeText, looksBinary } from '../core/tools/fileText';
 import { IgnoreRules, type IgnoreReader } from '../core/tools/ignoreRules';
+import { runRipgrep } from './ripgrep';
 
 /** The JS fallback skips files larger than this (ripgrep has no such limit). */
 const MAX_JS_GREP_BYTES = 20 * 1024 * 1024;
@@ -80,29 +79,16 @@ const nodeReader: IgnoreReader = {
 };
 
 /** `rg --files` under the folder `root`, with grep's ignore options, as sorted paths relative to it with `/`. */
-function filesWithRipgrep(rg: string, root: string, signal: AbortSignal): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const args = ['--files', '--no-config', '--no-messages', '--hidden', '--no-require-git', '--glob', '!.git'];
-    const child = spawn(rg, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const files: string[] = [];
-    let stderr = '';
-    const onAbort = () => child.kill();
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    createInterface({ input: child.stdout }).on('line', (line) => line && files.push(line.replace(/^\.\//, '').split(path.sep).join('/')));
-    child.on('error', (err) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return reject(signal.reason);
-      // 1 is "no files"; 2 with output is a partial listing (an unreadable folder), as grep treats it.
-      if (code === 0 || code === 1 || (code === 2 && files.length)) return resolve(files.sort());
-      reject(new Error(`ripgrep failed (${code}): ${stderr.trim().slice(0, 300)}`));
-    });
+async function filesWithRipgrep(rg: string, root: string, signal: AbortSignal): Promise<string[]> {
+  const files: string[] = [];
+  const args = ['--files', '--no-config', '--no-messages', '--hidden', '--no-require-git', '--glob', '!.git'];
+  const run = await runRipgrep(rg, args, root, signal, (line) => {
+    if (line) files.push(line.replace(/^\.\//, '').split(path.sep).join('/'));
+    return true;
   });
+  // 1 is "no files"; 2 with output is a partial listing (an unreadable folder), as grep treats it.
+  if (run.code === 2 && !files.length) throw new Error(`ripgrep failed: ${run.stderr.slice(0, 300)}`);
+  return files.sort();
 }
 
 /** Files under `root` (or `root` itself when it is a file), not ignored, not under `.git`; symlinks are not followed. */
@@ -191,58 +177,41 @@ function pushWithContext(out: GrepMatch[], file: string, lines: string[], hits: 
   }
 }
 
-function grepWithRipgrep(rg: string, o: GrepOptions): Promise<{ matches: GrepMatch[]; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    // Run from the search folder so globs are relative to it, as in the JS walk.
-    fs.stat(o.path).then((s) => {
-      if (o.signal.aborted) return reject(o.signal.reason);
-      const cwd = s.isDirectory() ? o.path : path.dirname(o.path);
-      const target = s.isDirectory() ? '.' : path.basename(o.path);
-      const args = ['--json', '--no-config', '--no-messages', '--hidden', '--no-require-git', '--glob', '!.git'];
-      if (o.glob) args.push('--glob', o.glob);
-      if (o.caseInsensitive) args.push('--ignore-case');
-      if (o.context) args.push('--context', String(o.context));
-      args.push('--regexp', o.pattern, '--', target);
+async function grepWithRipgrep(rg: string, o: GrepOptions): Promise<{ matches: GrepMatch[]; truncated: boolean }> {
+  // Run from the search folder so globs are relative to it, as in the JS walk.
+  const s = await fs.stat(o.path);
+  o.signal.throwIfAborted();
+  const cwd = s.isDirectory() ? o.path : path.dirname(o.path);
+  const target = s.isDirectory() ? '.' : path.basename(o.path);
+  const args = ['--json', '--no-config', '--no-messages', '--hidden', '--no-require-git', '--glob', '!.git'];
+  if (o.glob) args.push('--glob', o.glob);
+  if (o.caseInsensitive) args.push('--ignore-case');
+  if (o.context) args.push('--context', String(o.context));
+  args.push('--regexp', o.pattern, '--', target);
 
-      const child = spawn(rg, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      const matches: GrepMatch[] = [];
-      let found = 0;
-      let truncated = false;
-      let lastHit: GrepMatch | undefined;
-      let stderr = '';
-      const onAbort = () => child.kill();
-      o.signal.addEventListener('abort', onAbort, { once: true });
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        if (truncated) return;
-        const event = parseEvent(line, cwd);
-        if (!event) return;
-        if (event.type === 'match') {
-          if (found === o.limit) {
-            truncated = true;
-            // Context after the last kept hit stays; the before-context of the dropped one goes.
-            const limit = (lastHit?.line ?? 0) + (o.context ?? 0);
-            while (matches.length && (matches.at(-1)!.path !== lastHit?.path || matches.at(-1)!.line > limit)) matches.pop();
-            child.kill();
-            return;
-          }
-          found++;
-          lastHit = event.match;
-        }
-        matches.push(event.match);
-      });
-      child.on('error', (err) => {
-        o.signal.removeEventListener('abort', onAbort);
-        reject(err);
-      });
-      child.on('close', (code) => {
-        o.signal.removeEventListener('abort', onAbort);
-        if (o.signal.aborted) reject(o.signal.reason);
-        else if (code === 2 && !matches.length && !truncated) reject(new Error(stderr.trim().replace(/^rg: /, '') || 'ripgrep failed'));
-        else resolve({ matches, truncated });
-      });
-    }, reject);
+  const matches: GrepMatch[] = [];
+  let found = 0;
+  let truncated = false;
+  let lastHit: GrepMatch | undefined;
+  const run = await runRipgrep(rg, args, cwd, o.signal, (line) => {
+    const event = parseEvent(line, cwd);
+    if (!event) return true;
+    if (event.type === 'match') {
+      if (found === o.limit) {
+        truncated = true;
+        // Context after the last kept hit stays; the before-context of the dropped one goes.
+        const limit = (lastHit?.line ?? 0) + (o.context ?? 0);
+        while (matches.length && (matches.at(-1)!.path !== lastHit?.path || matches.at(-1)!.line > limit)) matches.pop();
+        return false;
+      }
+      found++;
+      lastHit = event.match;
+    }
+    matches.push(event.match);
+    return true;
   });
+  if (run.code === 2 && !matches.length && !truncated) throw new Error(run.stderr.replace(/^rg: /, '') || 'ripgrep failed');
+  return { matches, truncated };
 }
 
 const lenient = new TextDecoder('utf-8', { fatal: false });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileSearch, GrepMatch, GrepOptions } from '../../core/ports';
 import { fallbackGlob, fallbackGrep } from './fallbackSearch';
-import { findRipgrep, runRipgrep } from './ripgrep';
+import { findRipgrep, runRipgrep } from '../../node/ripgrep';
 
 /** Longest line text handed back per match: a minified bundle must not flood the model's context. */
 const MAX_LINE_CHARS = 2_000;

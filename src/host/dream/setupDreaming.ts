@@ -7,7 +7,7 @@ import { NodeCommandRunner } from '../../node/nodeCommandRunner';
 import { NodeDreamStore } from '../../node/dreamStore';
 import { NodeFileSystem } from '../../node/nodeFileSystem';
 import { searchHistory } from '../../node/nodeTranscripts';
-import { findRipgrep } from '../adapters/ripgrep';
+import { findRipgrep } from '../../node/ripgrep';
 import { VsCodeFileSearch } from '../adapters/vscodeFileSearch';
 import { memoryPlaces } from '../agentHost';
 import { DreamController } from './dreamController';
