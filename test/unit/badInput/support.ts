@@ -4,8 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { tempDir, type TempDir } from '../memory/tempDir';
 
 const cases = new Map<string, number>();
 const timings: Array<[string, number]> = [];
@@ -33,25 +32,9 @@ after(function () {
   console.log(lines.join('\n'));
 });
 
-export interface Temp {
-  root: string;
-  put(rel: string, content: string | Uint8Array): string;
-  dispose(): void;
-}
-
-export function temp(prefix = 'reverie-bad-'): Temp {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  return {
-    root,
-    put(rel, content) {
-      const file = path.isAbsolute(rel) ? rel : path.join(root, rel);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-      return file;
-    },
-    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
-  };
-}
+/** A real temporary folder (memory/tempDir.ts) named for this suite. */
+export type Temp = TempDir;
+export const temp = (prefix = 'reverie-bad-'): Temp => tempDir(prefix);
 
 /** Snapshots files' bytes now; `assertUnchanged` fails if any was rewritten, changed or lost. */
 export function snapshot(files: readonly string[]): { assertUnchanged(): void } {

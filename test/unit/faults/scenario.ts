@@ -8,6 +8,7 @@
  */
 import type { EndState } from '../../../src/core/agent/events';
 import { apiError, overloaded, promptTooLong, rateLimited, reply, serverError, type MockBlock, type MockStep } from '../../fixtures/mockAnthropic';
+import { rng } from '../../../bench/random';
 
 export const FAULT_KINDS = [
   'rate_limit_429', 'overloaded_529', 'server_500', 'dropped_stream', 'stalled_stream',
@@ -15,16 +16,6 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 const TOOL_KINDS: FaultKind[] = ['tool_throws', 'command_hangs'];
-
-/** mulberry32, as bench/random.ts: deterministic numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PlannedCall {
   id: string;

@@ -9,8 +9,8 @@ export interface TempDir {
   dispose(): void;
 }
 
-export function tempDir(): TempDir {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reverie-memory-')));
+export function tempDir(prefix = 'reverie-memory-'): TempDir {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   return {
     root,
     put(rel, content) {
