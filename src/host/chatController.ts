@@ -1,60 +1,20 @@
-import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentOutcome } from '../core/agent/events';
 import type { Conversation } from '../core/session/conversation';
 import type { Logger } from '../core/ports';
 import { dispatch, webviewToHost, type HandlerMap, type HostToWebview, type TranscriptEntry, type WebviewToHost } from '../shared/protocol';
 import {
-  BARE_REMEMBER, clip, COMPACT_COMMAND, DREAM_COMMAND, NEW_COMMAND, rememberRequest, SKILLS_COMMAND, SLASHED, slashCommands, type UserSkill,
+  BARE_REMEMBER, COMPACT_COMMAND, DREAM_COMMAND, NEW_COMMAND, rememberRequest, SKILLS_COMMAND, SLASHED, slashCommands, type UserSkill,
 } from './slashCommands';
 import type { FixResultEntry } from '../shared/approvalProtocol';
-import type { CodeAction } from '../shared/protocol';
-import type { PanelApprovals } from './approvals/panelApprovals';
 import { contextFigures, TurnView } from './turnView';
-import { forkHistory } from '../core/checkpoints/fork';
-import { rewindNotice, type ChatCheckpoints, type RewindPoint } from './checkpoints/chatCheckpoints';
-import { composerStateMessage, skillsNotice, type ComposerEnvironment } from './composerEnvironment';
+import { ChatRewind } from './checkpoints/chatRewind';
+import type { ChatEnvironment } from './chatEnvironment';
+import { composerStateMessage, skillsNotice } from './composerEnvironment';
 import { SessionPanel } from './sessions/sessionPanel';
-import { PlanPanel, type PlanEnvironment } from './plan/planPanel';
+import { PlanPanel } from './plan/planPanel';
 
 export { BUILT_IN_COMMANDS, rememberRequest, slashCommands, type UserSkill } from './slashCommands';
-
-/** What the controller needs from the editor; kept free of `vscode` so it runs in plain Node tests. */
-export interface ChatEnvironment {
-  hasApiKey(): Promise<boolean>;
-  model(): string;
-  setApiKey(): Promise<void>;
-  openSettings(): Promise<void>;
-  /** Told when a turn starts or ends (the host sets a `reverie.busy` context key). */
-  busyChanged?(busy: boolean): void;
-  /** Whether a path the agent wrote (as given to the tool) is a topic file in a memory folder. */
-  isMemoryTopic?(path: string): boolean;
-  /**
-   * The optional background pass after a completed turn that saved no memory itself: returns how
-   * many memories it saved (0 when it is turned off).
-   */
-  extractMemories?(turn: readonly MessageParam[]): Promise<number>;
-  /**
-   * The user's `/name args`: the prompt to send for that skill, an error to show (no such skill),
-   * or undefined when the text is not a skill command (then it is sent as typed).
-   */
-  expandSkill?(text: string): Promise<{ prompt: string } | { error: string } | undefined>;
-  /** Skills the user can run as `/name`, for completion in the input. */
-  userSkills?(): UserSkill[];
-  /** Fires when the skills change (a SKILL.md added, edited, removed, disabled). */
-  onSkillsChanged?(listener: () => void): { dispose(): void };
-  /** Checkpoints before each prompt, rewind and fork (checkpoints/); without it rewinding says it cannot. */
-  checkpoints?: ChatCheckpoints;
-  /** A code block's Copy (fallback) / Insert at cursor / Apply button (codeActions.ts). */
-  codeAction?(msg: CodeAction): Promise<void>;
-  /** The composer (`@` mentions, mode, model) and the sessions view; without it those messages are ignored. */
-  composer?: ComposerEnvironment;
-  /** Approvals also answered from cards in the panel (the approval UI opens them). */
-  approvals?: PanelApprovals;
-  /** A subagent card's Stop: false when no such subagent is running. */
-  stopSubagent?(id: string): boolean;
-  /** Plan reviews (plan/planPanel.ts): the document the agent's plan opened in, the mode switch. */
-  plans?: PlanEnvironment;
-}
+export type { ChatEnvironment } from './chatEnvironment';
 
 const savedText = (n: number) => `Saved ${n} ${n === 1 ? 'memory' : 'memories'}`;
 
@@ -107,8 +67,8 @@ export class ChatController {
   };
   /** What Continue on a fix result does, by entry id; each runs once. */
   private readonly continuations = new Map<string, () => void>();
-  /** User entry id -> where its message sits in the history, and the checkpoint opened before it. */
-  private readonly points = new Map<string, RewindPoint>();
+  /** Checkpoints before each prompt; rewind and fork from a user message. */
+  private readonly rewinds: ChatRewind;
   private readonly approvalsPosted: { dispose(): void } | undefined;
   /** Plan cards and their decisions. */
   private readonly plans: PlanPanel | undefined;
@@ -142,6 +102,14 @@ export class ChatController {
       void sessions.restoreOpen().catch((err) => this.log.warn(`could not restore the open session: ${err instanceof Error ? err.message : String(err)}`));
     }
     this.approvalsPosted = env.approvals?.onDidPost((m) => this.post(m));
+    this.rewinds = new ChatRewind(conversation, env.checkpoints, {
+      entries: this.entries,
+      refuseWhileBusy: () => this.refuseWhileBusy(),
+      addEntry: (entry) => this.addEntry(entry),
+      error: (message) => this.postError(undefined, 'rewind_failed', message),
+      refreshPanel: () => this.refreshPanel(),
+      newId: () => this.id('e'),
+    }, log);
     this.plans = env.plans && new PlanPanel(env.plans, {
       add: (entry) => this.addEntry(entry),
       update: (entry) => {
@@ -390,7 +358,7 @@ export class ChatController {
     this.post({ type: 'turnStarted', turnId, userEntryId, text, retry });
     const view = new TurnView(turnId, this.entries, (m) => this.post(m), () => this.id('e'));
     const from = retry ? Math.max(0, this.conversation.messages.length - 1) : this.conversation.messages.length;
-    const done = (retry ? start : this.withCheckpoint(userEntryId, text, start))(abort.signal, (e) => view.handle(e));
+    const done = (retry ? start : this.rewinds.withCheckpoint(userEntryId, text, start))(abort.signal, (e) => view.handle(e));
     this.turn = { abort, done };
     this.env.busyChanged?.(true);
     let outcome: AgentOutcome;
@@ -420,70 +388,9 @@ export class ChatController {
     return outcome;
   }
 
-  /** Opens a checkpoint before the prompt goes out, and notes where its message lands in the history. */
-  private withCheckpoint<T>(entryId: string, text: string, start: (signal: AbortSignal, emit: (e: Parameters<TurnView['handle']>[0]) => void) => Promise<T>) {
-    return async (signal: AbortSignal, emit: (e: Parameters<TurnView['handle']>[0]) => void): Promise<T> => {
-      const point: RewindPoint = { sessionId: this.conversation.id, historyIndex: this.conversation.messages.length };
-      this.points.set(entryId, point);
-      point.checkpointId = await this.env.checkpoints?.open(point.sessionId, text);
-      return start(signal, (e) => {
-        point.message ??= this.conversation.messages[point.historyIndex]; // added by send(), before any event
-        emit(e);
-      });
-    };
-  }
-
   /** A user message's menu: "Rewind code to here", "Fork conversation from here", or both. Resolves to whether it happened. */
-  async rewind(entryId: string, mode: 'code' | 'fork' | 'both'): Promise<boolean> {
-    if (this.refuseWhileBusy()) return false;
-    const index = this.entries.findIndex((e) => e.id === entryId);
-    const entry = this.entries[index];
-    const point = this.points.get(entryId);
-    if (!point || entry?.role !== 'user') {
-      this.postError(undefined, 'rewind_failed', 'There is no checkpoint for that message (it was not sent in this window).');
-      return false;
-    }
-    const label = clip(entry.text, 60);
-    if (mode !== 'fork') {
-      if (!point.checkpointId || !this.env.checkpoints) {
-        this.postError(undefined, 'rewind_failed', 'No checkpoint was saved before that message, so its files cannot be rewound.');
-        return false;
-      }
-      const result = await this.env.checkpoints.rewind(point.checkpointId, label);
-      if (!result) return false; // cancelled in the preview, or nothing to do
-      this.addEntry({ role: 'notice', id: this.id('e'), text: rewindNotice(result, label) });
-    }
-    return mode === 'code' || this.fork(point, index, label);
-  }
-
-  /** A new conversation (new session id and transcript) whose history is everything before that message. */
-  private async fork(point: RewindPoint, index: number, label: string): Promise<boolean> {
-    const wanted = JSON.stringify(point.message);
-    const laterDuplicates = [...this.points.values()].filter((p) => p !== point && p.sessionId === point.sessionId && p.historyIndex > point.historyIndex && JSON.stringify(p.message) === wanted).length;
-    let transcript;
-    try {
-      transcript = await this.env.checkpoints?.readTranscript?.(point.sessionId);
-    } catch (err) {
-      this.log.warn(`fork: could not read the transcript of ${point.sessionId}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const fork = forkHistory({ ...point, laterDuplicates }, { id: this.conversation.id, messages: this.conversation.messages }, transcript);
-    if (!fork) {
-      this.postError(undefined, 'rewind_failed', 'The conversation before that message is no longer available, so it cannot be forked.');
-      return false;
-    }
-    const kept = this.entries.slice(0, index);
-    this.conversation.clear();
-    this.conversation.restore(fork.messages, undefined, { cleared: fork.cleared });
-    const id = this.conversation.id;
-    try {
-      for (const r of fork.records) await this.env.checkpoints?.record?.(id, r.messages, r.event);
-    } catch (err) {
-      this.log.error(`fork: could not write the new transcript: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    this.entries.splice(0, this.entries.length, ...kept);
-    this.entries.push({ role: 'notice', id: this.id('e'), text: `Forked from before '${label}': a new conversation with the ${fork.messages.length} earlier messages`, tone: 'info' });
-    await this.refreshPanel();
-    return true;
+  rewind(entryId: string, mode: 'code' | 'fork' | 'both'): Promise<boolean> {
+    return this.rewinds.rewind(entryId, mode);
   }
 
   private addEntry(entry: TranscriptEntry): void {
