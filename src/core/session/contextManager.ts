@@ -268,8 +268,7 @@ export class ContextManager {
       fromNotes = true;
     }
     if (!split.toSummarise.length && trigger !== 'manual') {
-      // A few huge rounds: the usual tail would be everything. Keep only the latest round verbatim
-      // (minTokens 1 takes one group; maxTokens 0 stops there; with 0 and 0 the tail was empty).
+      // A few huge rounds: the usual tail would be everything. Keep only the latest round (minTokens 1 takes one group).
       split = splitForCompaction(history, { minTokens: 1, minTextMessages: 0, maxTokens: 0 });
     }
     if (!split.toSummarise.length) throw new Error('there is nothing old enough to summarise yet');
