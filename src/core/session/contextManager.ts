@@ -7,7 +7,7 @@
  */
 import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import {
-  applyClearing, autoCompactThreshold, buildRestoration, buildSummaryRequest, CompactionBreaker, contextMeter, DEFAULT_TAIL,
+  applyClearing, autoCompactThreshold, buildRestoration, buildSummaryRequest, cacheAnchor, CompactionBreaker, contextMeter, DEFAULT_TAIL,
   detectCacheBreak, estimateMessagesTokens, formatSummary, groupByRound, groupsToDrop, MAX_SUMMARY_RETRIES, MicroCompactor,
   microCompactSoftThreshold, restorationReminder, splitForCompaction, summaryMessage, userMessagesOf, type Meter, type TailBounds,
 } from '../compaction';
@@ -388,19 +388,4 @@ export class ContextManager {
     this.lastRequestAtBefore = undefined;
     Object.assign(this.sessionUsage, { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
   }
-}
-
-/**
- * The cleared frontier: the newest user message holding a result in `cleared`. Every request marks
- * it as a cache breakpoint, so the prompt up to there stays cached; the next batch clears only
- * results after it, so its request still reads that prefix instead of rebuilding the cache from the
- * system prompt (the API looks back only 20 blocks from a breakpoint for a cached prefix).
- */
-export function cacheAnchor(history: readonly MessageParam[], cleared: ReadonlySet<string>): number | undefined {
-  if (cleared.size === 0) return undefined;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const m = history[i];
-    if (m.role === 'user' && typeof m.content !== 'string' && m.content.some((b) => b.type === 'tool_result' && cleared.has(b.tool_use_id))) return i;
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { withCacheBreakpoints } from '../../../src/core/model/modelClient';
-import { cacheAnchor } from '../../../src/core/session/contextManager';
+import { cacheAnchor } from '../../../src/core/compaction';
 
 const marked = (messages: MessageParam[]) =>
   messages.flatMap((m, i) => (typeof m.content !== 'string' && m.content.some((b) => 'cache_control' in b && b.cache_control) ? [i] : []));
