@@ -39,6 +39,8 @@ export interface WorkbenchOptions {
   mockOptions?: MockServerOptions;
   /** Called with the run's HOME and workspace before code-server starts (seed memory, files...). */
   seed?(home: string, workspace: string): void;
+  /** Open an empty window (no folder) instead of the fixture copy. */
+  noFolder?: boolean;
 }
 
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench> {
@@ -58,7 +60,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => void (/^Reverie:/.test(m.text()) && console.log(`      [panel ${m.type()}] ${m.text().slice(0, 500)}`)));
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
+    await page.goto(options.noFolder ? `${server.url}/?ew=true` : `${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar').getByRole('tab', { name: /^Reverie/ }).click();
     const chat = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
