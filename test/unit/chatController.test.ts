@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { z } from 'zod';
 import { ChatController, rememberRequest, slashCommands, type ChatEnvironment } from '../../src/host/chatController';
-import { TurnView } from '../../src/host/turnView';
 import { SUMMARY_SYSTEM } from '../../src/core/compaction/summary';
 import { defineTool } from '../../src/core/tools/tool';
 import { COMPACTION_LIMITS, hostToWebview, SLASH_LIMITS, type HostToWebview, type TranscriptEntry } from '../../src/shared/protocol';
 import { MockAnthropicServer, type MockStep, apiError, dropAfter, overloaded, reply, stallAfter, toolCall, plainMessages } from '../fixtures/mockAnthropic';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
+import { runTurnView } from './turnViewRun';
 
 const fakeWrite = defineTool({
   name: 'write_file', description: 'pretend write', readOnly: false, input: z.object({ path: z.string(), content: z.string() }),
@@ -491,18 +491,7 @@ describe('ChatController (host <-> core, no VS Code needed)', () => {
     });
 
     describe('TurnView: what the core reports during a run', () => {
-      const run = (events: Parameters<TurnView['handle']>[0][]) => {
-        const entries: TranscriptEntry[] = [];
-        const out: HostToWebview[] = [];
-        let n = 0;
-        const view = new TurnView('t1', entries, (msg) => {
-          assert.ok(hostToWebview.safeParse(msg).success, JSON.stringify(msg).slice(0, 300));
-          out.push(msg);
-        }, () => `e${++n}`);
-        events.forEach((e) => view.handle(e));
-        view.finish({ state: 'completed' });
-        return { entries, out };
-      };
+      const run = runTurnView;
 
       it('a core notice becomes an info notice entry', () => {
         const { entries, out } = run([{ type: 'notice', text: 'Auto-compaction failed 3 times in a row; it is off for this conversation.' }]);

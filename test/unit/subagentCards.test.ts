@@ -5,10 +5,9 @@
 import * as assert from 'node:assert/strict';
 import type { AgentEvent } from '../../src/core/agent/events';
 import { ChatController } from '../../src/host/chatController';
-import { TurnView } from '../../src/host/turnView';
-import { hostToWebview, type HostToWebview, type TranscriptEntry } from '../../src/shared/protocol';
 import type { SubagentEntry } from '../../src/shared/subagentProtocol';
 import { MemoryLogger, fakeAccess, testConversation } from './fakes';
+import { runTurnView } from './turnViewRun';
 
 const usage = (input: number, output: number) => ({ inputTokens: input, outputTokens: output, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 });
 const start = (id = 'p-sub-1'): AgentEvent => ({
@@ -17,15 +16,7 @@ const start = (id = 'p-sub-1'): AgentEvent => ({
 const inner = (event: AgentEvent, id = 'p-sub-1'): AgentEvent => ({ type: 'subagent_event', id, event });
 
 function run(events: AgentEvent[], finish = true) {
-  const entries: TranscriptEntry[] = [];
-  const out: HostToWebview[] = [];
-  let n = 0;
-  const view = new TurnView('t1', entries, (msg) => {
-    assert.ok(hostToWebview.safeParse(msg).success, JSON.stringify(msg).slice(0, 300));
-    out.push(msg);
-  }, () => `e${++n}`);
-  events.forEach((e) => view.handle(e));
-  if (finish) view.finish({ state: 'completed' });
+  const { entries, out } = runTurnView(events, finish);
   const cards = out.flatMap((m) => (m.type === 'entry' && m.entry.role === 'subagent' ? [m.entry as SubagentEntry] : []));
   return { entries, out, cards, last: cards.at(-1)! };
 }
