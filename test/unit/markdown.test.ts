@@ -1,16 +1,9 @@
 import * as assert from 'node:assert/strict';
 import createDOMPurify from 'dompurify';
-import { JSDOM } from 'jsdom';
-import { createMarkdownRenderer } from '../../webview-ui/markdown';
+import { jsdomRenderer } from './panel/domEnv';
 
 describe('markdown rendering of model output', () => {
-  const window = new JSDOM('').window;
-  const render = createMarkdownRenderer(createDOMPurify(window as any));
-  const dom = (html: string) => {
-    const div = window.document.createElement('div');
-    div.innerHTML = html;
-    return div;
-  };
+  const { window, render, dom } = jsdomRenderer();
 
   it('renders ordinary markdown: emphasis, lists, code blocks, tables', () => {
     const el = dom(render('**bold** and `code`\n\n- one\n- two\n\n```ts\nconst x = 1 < 2;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |'));

@@ -1,4 +1,6 @@
+import createDOMPurify from 'dompurify';
 import { JSDOM } from 'jsdom';
+import { createMarkdownRenderer } from '../../../webview-ui/markdown';
 import type { ListGeometry } from '../../../webview-ui/virtualList';
 
 /**
@@ -79,4 +81,16 @@ export class FakeGeometry implements ListGeometry {
     }
     throw new Error('not mounted');
   }
+}
+
+/** The panel's markdown renderer (markdown-it + DOMPurify) on a jsdom window, and `dom(html)` to query what it made. */
+export function jsdomRenderer(): { window: Window & typeof globalThis; render: (markdown: string) => string; dom(html: string): HTMLDivElement } {
+  const window = new JSDOM('').window as unknown as Window & typeof globalThis;
+  const render = createMarkdownRenderer(createDOMPurify(window as any));
+  const dom = (html: string) => {
+    const div = window.document.createElement('div');
+    div.innerHTML = html;
+    return div;
+  };
+  return { window, render, dom };
 }

@@ -1,17 +1,9 @@
 import * as assert from 'node:assert/strict';
-import createDOMPurify from 'dompurify';
-import { JSDOM } from 'jsdom';
 import { grammarFor, highlight, HIGHLIGHT_MAX_CHARS } from '../../../webview-ui/highlight';
-import { createMarkdownRenderer } from '../../../webview-ui/markdown';
+import { jsdomRenderer } from './domEnv';
 
 describe('syntax highlighting of code blocks', () => {
-  const window = new JSDOM('').window;
-  const render = createMarkdownRenderer(createDOMPurify(window as any));
-  const dom = (html: string) => {
-    const div = window.document.createElement('div');
-    div.innerHTML = html;
-    return div;
-  };
+  const { render, dom } = jsdomRenderer();
   const tokens = (html: string, kind: string) => [...dom(html).querySelectorAll(`.tok-${kind}`)].map((e) => e.textContent);
 
   it('marks keywords, strings, numbers, comments, types and calls in TypeScript', () => {
